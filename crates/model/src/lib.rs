@@ -1,0 +1,13 @@
+//! The single source of truth shared by the native trainer and the browser app:
+//!
+//! - [`network`]: the seed CNN (Keras/TensorFlow MNIST tutorial, LeNet-5 lineage);
+//! - [`preprocess`]: any bitmap (canvas, photo) to the 28×28 input the way MNIST was made;
+//! - [`weights`]: the burnpack weights format with architecture metadata and a checksum.
+
+pub mod network;
+pub mod preprocess;
+pub mod weights;
+
+pub use network::{Cnn, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, PARAMETERS};
+pub use preprocess::{Bitmap, PixelFormat, PreprocessError, preprocess};
+pub use weights::{Precision, WeightsError, WeightsInfo};

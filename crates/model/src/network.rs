@@ -1,0 +1,121 @@
+//! The seed network: conv 5×5×32 (same) → ReLU → max-pool 2 → conv 5×5×64 (same) → ReLU →
+//! max-pool 2 → dense 1024 → ReLU → dropout 0.5 → dense 10.
+
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
+use burn::tensor::activation::softmax;
+use burn::tensor::{Device, Tensor, TensorData};
+
+/// Side of the square input image, in pixels.
+pub const IMAGE_SIDE: usize = 28;
+/// Pixels in one input image.
+pub const IMAGE_PIXELS: usize = IMAGE_SIDE * IMAGE_SIDE;
+/// Output classes: the digits 0–9.
+pub const NUM_CLASSES: usize = 10;
+/// Trainable parameters of the seed network (the Keras tutorial's `model.summary()` total).
+pub const PARAMETERS: usize = 3_274_634;
+
+/// Name written into every weights file, checked on load.
+pub const ARCHITECTURE: &str = "mnist-cnn";
+/// Bumped whenever a change to [`Cnn`] makes older weights unusable.
+pub const ARCHITECTURE_VERSION: u32 = 1;
+
+const CONV1_FILTERS: usize = 32;
+const CONV2_FILTERS: usize = 64;
+const KERNEL: usize = 5;
+const HIDDEN: usize = 1024;
+const DROPOUT: f64 = 0.5;
+/// After two 2×2 poolings a 28×28 map is 7×7.
+const FLATTENED: usize = CONV2_FILTERS * (IMAGE_SIDE / 4) * (IMAGE_SIDE / 4);
+
+/// The MNIST convolutional network.
+#[derive(Module, Debug)]
+pub struct Cnn {
+    conv1: Conv2d,
+    conv2: Conv2d,
+    pool: MaxPool2d,
+    fc1: Linear,
+    dropout: Dropout,
+    fc2: Linear,
+    relu: Relu,
+}
+
+impl Cnn {
+    /// A freshly initialised network on `device`.
+    pub fn new(device: &Device) -> Self {
+        let conv = |channels| {
+            Conv2dConfig::new(channels, [KERNEL, KERNEL])
+                .with_padding(PaddingConfig2d::Same)
+                .init(device)
+        };
+        Self {
+            conv1: conv([1, CONV1_FILTERS]),
+            conv2: conv([CONV1_FILTERS, CONV2_FILTERS]),
+            pool: MaxPool2dConfig::new([2, 2]).init(),
+            fc1: LinearConfig::new(FLATTENED, HIDDEN).init(device),
+            dropout: DropoutConfig::new(DROPOUT).init(),
+            fc2: LinearConfig::new(HIDDEN, NUM_CLASSES).init(device),
+            relu: Relu::new(),
+        }
+    }
+
+    /// Logits `[batch, 10]` for images `[batch, 1, 28, 28]` holding white ink on black, 0..1.
+    ///
+    /// Dropout is active only on an autodiff (training) device.
+    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        let x = self
+            .pool
+            .forward(self.relu.forward(self.conv1.forward(images)));
+        let x = self.pool.forward(self.relu.forward(self.conv2.forward(x)));
+        let x = x.flatten::<2>(1, 3);
+        let x = self.dropout.forward(self.relu.forward(self.fc1.forward(x)));
+        self.fc2.forward(x)
+    }
+
+    /// Logits and class probabilities for a batch of preprocessed 28×28 images.
+    pub fn classify(
+        &self,
+        images: &[[f32; IMAGE_PIXELS]],
+        device: &Device,
+    ) -> (Tensor<2>, Tensor<2>) {
+        let logits = self.forward(images_tensor(images, device));
+        let probabilities = softmax(logits.clone(), 1);
+        (logits, probabilities)
+    }
+}
+
+/// Stacks preprocessed images into the `[batch, 1, 28, 28]` input tensor.
+pub fn images_tensor(images: &[[f32; IMAGE_PIXELS]], device: &Device) -> Tensor<4> {
+    let flat: Vec<f32> = images.iter().flatten().copied().collect();
+    let data = TensorData::new(flat, [images.len(), 1, IMAGE_SIDE, IMAGE_SIDE]);
+    Tensor::from_data(data, device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_the_seed_networks_parameter_count() {
+        let model = Cnn::new(&Device::flex());
+        assert_eq!(model.num_params(), PARAMETERS);
+    }
+
+    #[test]
+    fn maps_a_batch_of_images_to_ten_logits() {
+        let device = Device::flex();
+        let model = Cnn::new(&device);
+        let (logits, probabilities) = model.classify(&[[0.0; IMAGE_PIXELS]; 3], &device);
+        assert_eq!(logits.dims(), [3, NUM_CLASSES]);
+        let sums = probabilities
+            .sum_dim(1)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
+        for sum in sums {
+            assert!((sum - 1.0).abs() < 1e-5, "probabilities sum to {sum}");
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! The weights format: a burnpack file (Burn's own) whose metadata names the architecture and
+//! its version, the stored precision, and a CRC-32 of every tensor, so that loading a file of
+//! another network, a truncated file, a corrupted file or something that is not weights at all
+//! each fails with an error that says which.
+
+use std::collections::BTreeMap;
+
+use burn::store::ModuleSnapshot;
+use burn::store::burn_pack::{self, Reader, Writer};
+use burn::tensor::Bytes;
+use burn::tensor::{DType, Device, TensorData};
+
+use crate::network::{ARCHITECTURE, ARCHITECTURE_VERSION, Cnn};
+
+const KEY_ARCHITECTURE: &str = "architecture";
+const KEY_VERSION: &str = "architecture_version";
+const KEY_PRECISION: &str = "precision";
+const KEY_CHECKSUM: &str = "checksum_crc32";
+
+/// How the parameters are stored. The network always computes in f32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    F32,
+    /// Half the size; logits move by about 1e-3.
+    F16,
+}
+
+impl Precision {
+    fn dtype(self) -> DType {
+        match self {
+            Precision::F32 => DType::F32,
+            Precision::F16 => DType::F16,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::F16 => "f16",
+        }
+    }
+}
+
+/// What a weights file says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeightsInfo {
+    /// Every metadata entry, including the extra ones given to [`encode`].
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl WeightsInfo {
+    /// The stored precision (`f32` or `f16`).
+    pub fn precision(&self) -> &str {
+        self.metadata
+            .get(KEY_PRECISION)
+            .map_or("unknown", String::as_str)
+    }
+}
+
+/// Why a weights file could not be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WeightsError {
+    #[error("not a weights file: {0}")]
+    NotWeights(String),
+    #[error("the weights file is truncated: {0}")]
+    Truncated(String),
+    #[error("the weights file is corrupted: {0}")]
+    Corrupted(String),
+    #[error(
+        "these weights are for another network: found architecture '{found}', expected '{ARCHITECTURE}' version {ARCHITECTURE_VERSION}"
+    )]
+    WrongArchitecture { found: String },
+    #[error("the weights do not fit the network: {0}")]
+    Mismatch(String),
+    #[error("could not encode the weights: {0}")]
+    Encode(String),
+}
+
+/// Serialises `model` to burnpack bytes at `precision`, with `extra` metadata (e.g. accuracy).
+pub fn encode(
+    model: &Cnn,
+    precision: Precision,
+    extra: &[(&str, String)],
+) -> Result<Vec<u8>, WeightsError> {
+    let mut tensors = Vec::new();
+    for tensor in model.collect(None, None, false) {
+        let name = tensor.name.clone();
+        let shape = tensor.shape.clone();
+        let bytes = tensor
+            .to_bytes()
+            .map_err(|e| WeightsError::Encode(format!("{name}: {e}")))?;
+        let data = TensorData::from_bytes(bytes, shape.clone(), tensor.dtype)
+            .convert_dtype(precision.dtype());
+        let dtype = data.dtype();
+        tensors.push(burn_pack::Tensor::new(
+            name,
+            dtype,
+            shape,
+            None,
+            data.into_bytes(),
+        ));
+    }
+    tensors.sort_by(|a, b| a.name.cmp(&b.name));
+    let checksum = checksum(&tensors)?;
+
+    let mut writer = Writer::new(tensors)
+        .with_metadata(KEY_ARCHITECTURE, ARCHITECTURE)
+        .with_metadata(KEY_VERSION, &ARCHITECTURE_VERSION.to_string())
+        .with_metadata(KEY_PRECISION, precision.name())
+        .with_metadata(KEY_CHECKSUM, &format!("{checksum:08x}"));
+    for (key, value) in extra {
+        writer = writer.with_metadata(key, value);
+    }
+    let bytes = writer
+        .into_bytes()
+        .map_err(|e| WeightsError::Encode(e.to_string()))?;
+    Ok(bytes.to_vec())
+}
+
+/// Reads only the metadata of a weights file, checking that it is one of ours.
+pub fn inspect(bytes: &[u8]) -> Result<WeightsInfo, WeightsError> {
+    Ok(WeightsInfo {
+        metadata: open(bytes)?.metadata().clone(),
+    })
+}
+
+/// Loads weights into a fresh [`Cnn`] on `device`, checking everything on the way.
+pub fn decode(bytes: &[u8], device: &Device) -> Result<(Cnn, WeightsInfo), WeightsError> {
+    let reader = open(bytes)?;
+    let info = WeightsInfo {
+        metadata: reader.metadata().clone(),
+    };
+    let mut tensors = reader
+        .into_tensors()
+        .map_err(|e| WeightsError::Corrupted(e.to_string()))?;
+    tensors.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let expected = info
+        .metadata
+        .get(KEY_CHECKSUM)
+        .ok_or_else(|| WeightsError::Corrupted("no checksum in the metadata".into()))?;
+    let actual = format!("{:08x}", checksum(&tensors)?);
+    if *expected != actual {
+        return Err(WeightsError::Corrupted(format!(
+            "checksum mismatch (stored {expected}, computed {actual})"
+        )));
+    }
+
+    let tensors = tensors
+        .into_iter()
+        .map(to_f32)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut model = Cnn::new(device);
+    let result = model.apply(tensors, None, None, false);
+    if !result.errors.is_empty() || !result.missing.is_empty() || !result.unused.is_empty() {
+        return Err(WeightsError::Mismatch(format!(
+            "errors {:?}, missing {:?}, unexpected {:?}",
+            result.errors, result.missing, result.unused
+        )));
+    }
+    Ok((model, info))
+}
+
+/// Parses the header and metadata, and rejects files that are not weights for this network.
+fn open(bytes: &[u8]) -> Result<Reader, WeightsError> {
+    let reader =
+        Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec())).map_err(|e| match e {
+            burn_pack::Error::InvalidMagicNumber => {
+                WeightsError::NotWeights("it does not start with the burnpack signature".into())
+            }
+            burn_pack::Error::InvalidHeader if bytes.len() < 64 => {
+                WeightsError::NotWeights(format!("only {} bytes long", bytes.len()))
+            }
+            burn_pack::Error::InvalidHeader => {
+                WeightsError::Truncated("it ends inside its header or metadata".into())
+            }
+            burn_pack::Error::InvalidVersion => {
+                WeightsError::NotWeights("written by a newer burnpack format version".into())
+            }
+            burn_pack::Error::ValidationError(msg) if msg.contains("truncated") => {
+                WeightsError::Truncated(msg)
+            }
+            other => WeightsError::Corrupted(other.to_string()),
+        })?;
+
+    let metadata = reader.metadata();
+    let architecture = metadata.get(KEY_ARCHITECTURE).ok_or_else(|| {
+        WeightsError::NotWeights("a burnpack file without an architecture name".into())
+    })?;
+    let version = metadata.get(KEY_VERSION).map_or("?", String::as_str);
+    if architecture != ARCHITECTURE || version != ARCHITECTURE_VERSION.to_string() {
+        return Err(WeightsError::WrongArchitecture {
+            found: format!("{architecture}' version '{version}"),
+        });
+    }
+    Ok(reader)
+}
+
+fn to_f32(tensor: burn_pack::Tensor) -> Result<burn_pack::Tensor, WeightsError> {
+    let corrupted = |e: &dyn std::fmt::Display| WeightsError::Corrupted(e.to_string());
+    let (name, dtype, shape, _, bytes) = tensor.into_parts().map_err(|e| corrupted(&e))?;
+    if !matches!(dtype, DType::F32 | DType::F16) {
+        return Err(WeightsError::Mismatch(format!(
+            "{name} is stored as {dtype:?}"
+        )));
+    }
+    let data = TensorData::try_from_bytes(bytes, shape.clone(), dtype)
+        .map_err(|e| corrupted(&e))?
+        .convert_dtype(DType::F32);
+    let values = data.as_slice::<f32>().map_err(|e| corrupted(&e))?;
+    if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+        return Err(WeightsError::Corrupted(format!(
+            "{name} holds the value {bad}"
+        )));
+    }
+    Ok(burn_pack::Tensor::new(
+        name,
+        DType::F32,
+        shape,
+        None,
+        data.into_bytes(),
+    ))
+}
+
+/// CRC-32 over each tensor's name, dtype, shape and bytes, in name order.
+fn checksum(tensors: &[burn_pack::Tensor]) -> Result<u32, WeightsError> {
+    let mut hasher = crc32fast::Hasher::new();
+    for tensor in tensors {
+        hasher.update(tensor.name.as_bytes());
+        hasher.update(format!("{:?}{:?}", tensor.dtype, tensor.shape).as_bytes());
+        let bytes = tensor
+            .to_bytes()
+            .map_err(|e| WeightsError::Corrupted(format!("{}: {e}", tensor.name)))?;
+        hasher.update(&bytes);
+    }
+    Ok(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::module::Module;
+
+    fn encoded(precision: Precision) -> (Cnn, Vec<u8>) {
+        let model = Cnn::new(&Device::flex());
+        let bytes = encode(&model, precision, &[("note", "test".into())]).unwrap();
+        (model, bytes)
+    }
+
+    fn params(model: &Cnn) -> Vec<f32> {
+        model
+            .collect(None, None, false)
+            .into_iter()
+            .flat_map(|t| {
+                let bytes = t.to_bytes().unwrap();
+                TensorData::from_bytes(bytes, t.shape.clone(), t.dtype)
+                    .try_to_vec::<f32>()
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn f32_round_trip_is_exact() {
+        let (model, bytes) = encoded(Precision::F32);
+        let (loaded, info) = decode(&bytes, &Device::flex()).unwrap();
+        assert_eq!(params(&model), params(&loaded));
+        assert_eq!(info.precision(), "f32");
+        assert_eq!(info.metadata["note"], "test");
+        assert_eq!(loaded.num_params(), crate::PARAMETERS);
+    }
+
+    #[test]
+    fn f16_round_trip_is_close_and_half_the_size() {
+        let (model, bytes16) = encoded(Precision::F16);
+        let (_, bytes32) = encoded(Precision::F32);
+        assert!(
+            bytes16.len() * 10 < bytes32.len() * 6,
+            "{} vs {}",
+            bytes16.len(),
+            bytes32.len()
+        );
+        let (loaded, info) = decode(&bytes16, &Device::flex()).unwrap();
+        assert_eq!(info.precision(), "f16");
+        for (a, b) in params(&model).iter().zip(params(&loaded)) {
+            assert!((a - b).abs() <= a.abs() * 1e-3 + 1e-6, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_file_that_is_not_weights() {
+        let err = decode(
+            b"\x89PNG\r\n\x1a\n not weights at all, just some bytes",
+            &Device::flex(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, WeightsError::NotWeights(_)), "{err}");
+        assert!(matches!(
+            decode(&[], &Device::flex()),
+            Err(WeightsError::NotWeights(_))
+        ));
+    }
+
+    #[test]
+    fn rejects_a_truncated_file() {
+        let (_, bytes) = encoded(Precision::F16);
+        for len in [bytes.len() - 1, bytes.len() / 2, 200] {
+            let err = decode(&bytes[..len], &Device::flex()).unwrap_err();
+            assert!(matches!(err, WeightsError::Truncated(_)), "{len}: {err}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_corrupted_file() {
+        let (_, mut bytes) = encoded(Precision::F16);
+        let at = bytes.len() - 1000;
+        bytes[at] ^= 0x40;
+        let err = decode(&bytes, &Device::flex()).unwrap_err();
+        assert!(matches!(err, WeightsError::Corrupted(_)), "{err}");
+        assert!(err.to_string().contains("checksum"), "{err}");
+    }
+
+    #[test]
+    fn rejects_weights_of_another_architecture() {
+        let model = Cnn::new(&Device::flex());
+        let bytes = encode(&model, Precision::F16, &[]).unwrap();
+        // Same layout, other name: what a file from another network looks like to the loader.
+        let other = burn_pack::Writer::new(
+            Reader::from_bytes(Bytes::from_bytes_vec(bytes))
+                .unwrap()
+                .into_tensors()
+                .unwrap(),
+        )
+        .with_metadata(KEY_ARCHITECTURE, "resnet18")
+        .into_bytes()
+        .unwrap()
+        .to_vec();
+        let err = decode(&other, &Device::flex()).unwrap_err();
+        assert!(
+            matches!(err, WeightsError::WrongArchitecture { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("resnet18"), "{err}");
+    }
+
+    #[test]
+    fn rejects_tensors_that_do_not_fit() {
+        let tensor = burn_pack::Tensor::new(
+            "conv1.weight".into(),
+            DType::F32,
+            [2, 2],
+            None,
+            TensorData::new(vec![0f32; 4], [2, 2]).into_bytes(),
+        );
+        let tensors = vec![tensor];
+        let sum = checksum(&tensors).unwrap();
+        let bytes = burn_pack::Writer::new(tensors)
+            .with_metadata(KEY_ARCHITECTURE, ARCHITECTURE)
+            .with_metadata(KEY_VERSION, &ARCHITECTURE_VERSION.to_string())
+            .with_metadata(KEY_CHECKSUM, &format!("{sum:08x}"))
+            .into_bytes()
+            .unwrap()
+            .to_vec();
+        let err = decode(&bytes, &Device::flex()).unwrap_err();
+        assert!(matches!(err, WeightsError::Mismatch(_)), "{err}");
+    }
+}

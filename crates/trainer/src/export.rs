@@ -1,0 +1,105 @@
+//! The end of a run: the weights the browser app loads and their model card.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use mnist_model::weights::{self, Precision};
+use mnist_model::{Cnn, PARAMETERS};
+use serde::{Deserialize, Serialize};
+
+use crate::atomic;
+use crate::evaluate::{Report, evaluate};
+use crate::fetch::sha256_hex;
+use crate::mnist::{Split, VALIDATION_IMAGES};
+use crate::train::{EpochMetrics, TrainConfig};
+
+/// Name of the exported weights (and, with `.json`, of the model card) in the output directory.
+pub const WEIGHTS_STEM: &str = "mnist-cnn";
+
+/// A short, machine-readable account of how the weights were made and how well they do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelCard {
+    pub architecture: String,
+    pub architecture_version: u32,
+    pub layers: String,
+    pub parameters: usize,
+    pub optimizer: String,
+    pub config: TrainConfig,
+    pub train_images: usize,
+    pub validation_images: usize,
+    pub epochs: usize,
+    pub seed: u64,
+    pub test_accuracy: f64,
+    pub test_images: usize,
+    pub per_class_accuracy: Vec<f64>,
+    pub history: Vec<EpochMetrics>,
+    pub weights_file: String,
+    pub weights_precision: String,
+    pub weights_bytes: usize,
+    pub weights_sha256: String,
+    pub date: String,
+    pub command: String,
+}
+
+/// Paths of the exported weights and card in `out`.
+pub fn paths(out: &Path) -> (PathBuf, PathBuf) {
+    (
+        out.join(format!("{WEIGHTS_STEM}.bpk")),
+        out.join(format!("{WEIGHTS_STEM}.json")),
+    )
+}
+
+/// Writes f16 weights and the card, evaluating the weights as written on the test set.
+pub fn export(
+    model: &Cnn,
+    config: &TrainConfig,
+    history: &[EpochMetrics],
+    train_images: usize,
+    test: &Split,
+    out: &Path,
+    command: &str,
+) -> Result<(ModelCard, Report)> {
+    let date = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .context("cannot format the date")?;
+    let bytes = weights::encode(
+        model,
+        Precision::F16,
+        &[
+            ("epochs", history.len().to_string()),
+            ("seed", config.seed.to_string()),
+            ("date", date.clone()),
+        ],
+    )?;
+    // Measure what ships: the f16 file as the browser will load it.
+    let device = config.backend.device()?;
+    let (shipped, _) = weights::decode(&bytes, &device)?;
+    let report = evaluate(&shipped, test, &device);
+
+    let card = ModelCard {
+        architecture: mnist_model::network::ARCHITECTURE.into(),
+        architecture_version: mnist_model::network::ARCHITECTURE_VERSION,
+        layers: "conv5x5x32 same, relu, maxpool2 | conv5x5x64 same, relu, maxpool2 | dense 1024, relu, dropout 0.5 | dense 10".into(),
+        parameters: PARAMETERS,
+        optimizer: format!("Adam (lr {})", config.learning_rate),
+        config: config.clone(),
+        train_images,
+        validation_images: VALIDATION_IMAGES,
+        epochs: history.len(),
+        seed: config.seed,
+        test_accuracy: report.accuracy,
+        test_images: report.n,
+        per_class_accuracy: report.per_class.to_vec(),
+        history: history.to_vec(),
+        weights_file: format!("{WEIGHTS_STEM}.bpk"),
+        weights_precision: "f16".into(),
+        weights_bytes: bytes.len(),
+        weights_sha256: sha256_hex(&bytes),
+        date,
+        command: command.into(),
+    };
+    let (weights_path, card_path) = paths(out);
+    atomic::write(&weights_path, &bytes)?;
+    atomic::write(&card_path, serde_json::to_string_pretty(&card)?.as_bytes())?;
+    Ok((card, report))
+}

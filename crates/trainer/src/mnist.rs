@@ -1,0 +1,126 @@
+//! The four MNIST files: where they are, what they must hash to, and the seed's split.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use mnist_model::IMAGE_PIXELS;
+
+use crate::idx::{self, Images};
+
+/// One of the four MNIST files, with the SHA-256 of its uncompressed content.
+pub struct MnistFile {
+    pub name: &'static str,
+    pub sha256: &'static str,
+}
+
+pub const TRAIN_IMAGES: MnistFile = MnistFile {
+    name: "train-images-idx3-ubyte",
+    sha256: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+};
+pub const TRAIN_LABELS: MnistFile = MnistFile {
+    name: "train-labels-idx1-ubyte",
+    sha256: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+};
+pub const TEST_IMAGES: MnistFile = MnistFile {
+    name: "t10k-images-idx3-ubyte",
+    sha256: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+};
+pub const TEST_LABELS: MnistFile = MnistFile {
+    name: "t10k-labels-idx1-ubyte",
+    sha256: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+};
+pub const FILES: [MnistFile; 4] = [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS];
+
+/// The seed keeps the last 5,000 training images for validation and trains on the first 55,000.
+pub const VALIDATION_IMAGES: usize = 5_000;
+
+/// Labelled images.
+#[derive(Debug, Clone)]
+pub struct Split {
+    pub images: Images,
+    pub labels: Vec<u8>,
+}
+
+impl Split {
+    fn new(images: Images, labels: Vec<u8>, dir: &Path, name: &str) -> Result<Self> {
+        if images.count != labels.len() {
+            bail!(
+                "{}: {} {name} images but {} labels",
+                dir.display(),
+                images.count,
+                labels.len()
+            );
+        }
+        Ok(Self { images, labels })
+    }
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Image `i` as model input: 0..1 floats, white ink on black (MNIST's own polarity).
+    pub fn input(&self, i: usize) -> [f32; IMAGE_PIXELS] {
+        let mut out = [0.0; IMAGE_PIXELS];
+        for (o, &p) in out.iter_mut().zip(self.images.image(i)) {
+            *o = p as f32 / 255.0;
+        }
+        out
+    }
+
+    /// Images `range` as a new split.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Split {
+        let size = self.images.rows * self.images.cols;
+        Split {
+            images: Images {
+                count: range.len(),
+                rows: self.images.rows,
+                cols: self.images.cols,
+                pixels: self.images.pixels[range.start * size..range.end * size].to_vec(),
+            },
+            labels: self.labels[range].to_vec(),
+        }
+    }
+}
+
+/// The path of `file` in `dir`: the raw file if present, else its `.gz`.
+pub fn locate(dir: &Path, file: &MnistFile) -> PathBuf {
+    let raw = dir.join(file.name);
+    if raw.exists() {
+        raw
+    } else {
+        dir.join(format!("{}.gz", file.name))
+    }
+}
+
+fn missing_hint(dir: &Path) -> String {
+    format!(
+        "MNIST files not found in {}: run `trainer fetch --data {}` or see the README's offline route",
+        dir.display(),
+        dir.display()
+    )
+}
+
+fn load_split(dir: &Path, images: &MnistFile, labels: &MnistFile, name: &str) -> Result<Split> {
+    for file in [images, labels] {
+        if !locate(dir, file).exists() {
+            bail!("{}: {} is missing", missing_hint(dir), file.name);
+        }
+    }
+    let i = idx::read_images(&locate(dir, images))?;
+    let l = idx::read_labels(&locate(dir, labels))?;
+    Split::new(i, l, dir, name)
+}
+
+/// The 60,000 training images (with labels).
+pub fn load_train(dir: &Path) -> Result<Split> {
+    load_split(dir, &TRAIN_IMAGES, &TRAIN_LABELS, "training")
+}
+
+/// The 10,000 test images (with labels).
+pub fn load_test(dir: &Path) -> Result<Split> {
+    load_split(dir, &TEST_IMAGES, &TEST_LABELS, "test")
+}

@@ -1,0 +1,33 @@
+//! Shared by the integration tests: where the real MNIST files and the shipped weights are.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The real MNIST files: `$MNIST_DATA`, else `data/` at the root (the test command puts them
+/// there).
+pub fn data_dir() -> PathBuf {
+    let dir = std::env::var_os("MNIST_DATA").map_or_else(|| root().join("data"), PathBuf::from);
+    assert!(
+        dir.join("t10k-labels-idx1-ubyte").exists()
+            || dir.join("t10k-labels-idx1-ubyte.gz").exists(),
+        "MNIST files not found in {}: run the README's test command, which installs them",
+        dir.display()
+    );
+    dir
+}
+
+/// The weights the browser app ships.
+pub fn shipped_weights() -> PathBuf {
+    root().join("web/model/mnist-cnn.bpk")
+}
+
+/// The `trainer` binary built for these tests.
+pub fn trainer() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_trainer"))
+}

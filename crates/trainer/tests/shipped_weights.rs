@@ -1,0 +1,161 @@
+//! The weights the browser app ships, checked on the real MNIST test set: through `eval`, and
+//! through the shared `preprocess` as digits drawn at other sizes and places on a big canvas.
+
+mod common;
+
+use burn::tensor::Device;
+use image::{GrayImage, imageops};
+use mnist_model::{Bitmap, PixelFormat, preprocess, weights};
+use mnist_trainer::mnist;
+use mnist_trainer::predict::predict;
+
+/// MNIST test digit `i`, enlarged ×10 (280×280), then scaled by `scale` and pasted at
+/// (`x`, `y`) on a `side`×`side` black canvas; inverted to dark-on-light when `invert`.
+fn redrawn(
+    test: &mnist::Split,
+    i: usize,
+    side: u32,
+    scale: f32,
+    (x, y): (i64, i64),
+    invert: bool,
+) -> GrayImage {
+    let digit = GrayImage::from_raw(28, 28, test.images.image(i).to_vec()).unwrap();
+    let enlarged = imageops::resize(&digit, 280, 280, imageops::FilterType::Triangle);
+    let size = (280.0 * scale) as u32;
+    let drawn = imageops::resize(&enlarged, size, size, imageops::FilterType::Triangle);
+    let mut canvas = GrayImage::new(side, side);
+    imageops::overlay(&mut canvas, &drawn, x, y);
+    if invert {
+        imageops::invert(&mut canvas);
+    }
+    canvas
+}
+
+#[test]
+fn eval_reports_at_least_99_4_percent_on_the_10k_test_set() {
+    let output = common::trainer()
+        .args(["eval", "--json", "--weights"])
+        .arg(common::shipped_weights())
+        .arg("--data")
+        .arg(common::data_dir())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let accuracy = report["accuracy"].as_f64().unwrap();
+    println!("shipped weights: test accuracy {:.2}%", 100.0 * accuracy);
+    assert_eq!(report["n"], 10_000);
+    assert_eq!(report["per_class"].as_array().unwrap().len(), 10);
+    let confusion = report["confusion"].as_array().unwrap();
+    let total: u64 = confusion
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|c| c.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 10_000);
+    assert!(accuracy >= 0.994, "test accuracy {accuracy}");
+}
+
+#[test]
+fn digits_redrawn_smaller_larger_and_off_centre_are_still_recognised() {
+    let device = Device::flex();
+    let bytes = std::fs::read(common::shipped_weights()).unwrap();
+    let (model, _) = weights::decode(&bytes, &device).unwrap();
+    let test = mnist::load_test(&common::data_dir()).unwrap();
+    // (canvas side, scale of the ×10 digit, position, dark-on-light)
+    let layouts = [
+        (600, 0.5, (40, 380), false), // small, bottom left
+        (600, 1.8, (50, 40), false),  // large, nearly filling the canvas
+        (800, 1.0, (480, 60), true),  // off-centre, dark ink on white paper
+    ];
+    let count = 1500;
+    let (mut correct, mut total) = (0, 0);
+    for layout in layouts {
+        let mut inputs = Vec::new();
+        for i in 0..count {
+            let (side, scale, at, invert) = layout;
+            let canvas = redrawn(&test, i, side, scale, at, invert);
+            let bitmap = Bitmap {
+                width: side as usize,
+                height: side as usize,
+                format: PixelFormat::Gray,
+                pixels: canvas.as_raw(),
+            };
+            inputs.push(preprocess(bitmap).unwrap());
+        }
+        let predictions = predict(&model, &inputs, &device);
+        let right = predictions
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p.digit == test.labels[*i] as usize)
+            .count();
+        println!("layout {layout:?}: {right}/{count}");
+        correct += right;
+        total += count;
+    }
+    let rate = correct as f64 / total as f64;
+    println!("redrawn MNIST digits recognised: {:.2}%", 100.0 * rate);
+    assert!(rate >= 0.99, "recognised {rate}");
+}
+
+#[test]
+fn predict_reads_a_png_and_reports_bad_files_on_their_own_line() {
+    let test = mnist::load_test(&common::data_dir()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("digit.png");
+    redrawn(&test, 0, 500, 1.2, (60, 80), true)
+        .save(&good)
+        .unwrap();
+    let bad = dir.path().join("broken.jpg");
+    std::fs::write(&bad, b"not a jpeg").unwrap();
+
+    let output = common::trainer()
+        .args(["predict", "--json", "--weights"])
+        .arg(common::shipped_weights())
+        .arg(&bad)
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "a bad file makes the exit status non-zero"
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a readable"),
+        "{stdout}"
+    );
+    assert_eq!(lines[1]["digit"], test.labels[0] as u64, "{stdout}");
+    assert_eq!(lines[1]["top3"].as_array().unwrap().len(), 3);
+    assert!(lines[1]["confidence"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
+fn eval_refuses_damaged_weights_with_a_reason() {
+    let bytes = std::fs::read(common::shipped_weights()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let truncated = dir.path().join("truncated.bpk");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let output = common::trainer()
+        .args(["eval", "--weights"])
+        .arg(&truncated)
+        .arg("--data")
+        .arg(common::data_dir())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("truncated"), "{stderr}");
+}

@@ -1,0 +1,81 @@
+//! Tiny real training runs on real MNIST images: the loss falls, and a run stopped after a
+//! checkpoint and resumed ends with exactly the weights of an uninterrupted run.
+
+mod common;
+
+use burn::tensor::Device;
+use mnist_model::weights::{self, Precision};
+use mnist_trainer::backend::Backend;
+use mnist_trainer::checkpoint;
+use mnist_trainer::train::{Schedule, TrainConfig, train};
+
+fn tiny(epochs: usize) -> TrainConfig {
+    TrainConfig {
+        epochs,
+        batch_size: 50,
+        learning_rate: 1e-3,
+        seed: 7,
+        limit: Some(300),
+        augment: true,
+        schedule: Schedule::Constant,
+        backend: Backend::Flex,
+    }
+}
+
+fn params(out: &std::path::Path) -> Vec<u8> {
+    let (model, _, _) = checkpoint::load(out, &Device::flex().autodiff())
+        .unwrap()
+        .unwrap();
+    weights::encode(&model, Precision::F32, &[]).unwrap()
+}
+
+#[test]
+fn loss_falls_on_a_few_hundred_images() {
+    let out = tempfile::tempdir().unwrap();
+    let config = TrainConfig {
+        augment: false,
+        schedule: Schedule::Constant,
+        ..tiny(2)
+    };
+    let outcome = train(&config, &common::data_dir(), out.path(), false).unwrap();
+    let h = &outcome.history;
+    assert_eq!(h.len(), 2);
+    assert!(h[1].train_loss < h[0].train_loss, "{h:?}");
+    assert!(h[1].val_accuracy > 0.5, "{h:?}");
+    let csv = std::fs::read_to_string(out.path().join("metrics.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    let png = std::fs::read(out.path().join("training-curve.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+}
+
+#[test]
+fn resuming_after_a_checkpoint_gives_the_same_weights() {
+    let data = common::data_dir();
+    let straight = tempfile::tempdir().unwrap();
+    train(&tiny(2), &data, straight.path(), false).unwrap();
+
+    // Stop after the first epoch, as a kill during the second leaves the run, then resume.
+    let stopped = tempfile::tempdir().unwrap();
+    train(&tiny(1), &data, stopped.path(), false).unwrap();
+    let resumed = train(&tiny(2), &data, stopped.path(), true).unwrap();
+
+    assert_eq!(resumed.history.len(), 2);
+    assert_eq!(
+        params(stopped.path()),
+        params(straight.path()),
+        "the resumed run differs"
+    );
+}
+
+#[test]
+fn refuses_to_resume_with_other_settings() {
+    let out = tempfile::tempdir().unwrap();
+    let config = TrainConfig {
+        limit: Some(100),
+        ..tiny(1)
+    };
+    train(&config, &common::data_dir(), out.path(), false).unwrap();
+    let other = TrainConfig { seed: 8, ..config };
+    let err = train(&other, &common::data_dir(), out.path(), true).unwrap_err();
+    assert!(format!("{err:#}").contains("other settings"), "{err:#}");
+}
