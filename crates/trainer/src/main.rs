@@ -75,6 +75,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Backend::Flex)]
         backend: Backend,
     },
+    /// Print the inputs and logits of the first test images as JSON (to compare backends).
+    Logits {
+        #[arg(long)]
+        weights: PathBuf,
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+        #[arg(long, value_enum, default_value_t = Backend::Flex)]
+        backend: Backend,
+    },
     /// Recognise the digit in PNG or JPEG images (photos of paper, screenshots of a pad).
     Predict {
         #[arg(long)]
@@ -169,6 +180,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 println!("{report}");
             }
+        }
+        Command::Logits {
+            weights: path,
+            data,
+            count,
+            backend,
+        } => {
+            let device = backend.device()?;
+            let model = load_weights(&path, &device)?;
+            let test = mnist::load_test(&data)?;
+            let inputs: Vec<_> = (0..count.min(test.len())).map(|i| test.input(i)).collect();
+            let (logits, _) = model.classify(&inputs, &device);
+            let logits = logits.into_data().try_to_vec::<f32>().expect("f32 logits");
+            let rows: Vec<_> = inputs
+                .iter()
+                .zip(logits.chunks(mnist_model::NUM_CLASSES))
+                .enumerate()
+                .map(|(i, (input, l))| {
+                    serde_json::json!({ "index": i, "label": test.labels[i], "input": input.to_vec(), "logits": l })
+                })
+                .collect();
+            println!("{}", serde_json::to_string(&rows)?);
         }
         Command::Predict {
             weights: path,

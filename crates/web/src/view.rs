@@ -1,0 +1,139 @@
+//! Everything the page shows about the answer, through the stable `data-*` hooks that the
+//! browser tests read.
+
+use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{
+    CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, ImageData,
+};
+
+use crate::engine::Output;
+
+pub struct View {
+    body: HtmlElement,
+    prediction: Element,
+    digit: Element,
+    confidence: Element,
+    bars: Vec<HtmlElement>,
+    preview: CanvasRenderingContext2d,
+    status: Element,
+    error_message: Element,
+}
+
+/// An element of the page by id, or a message naming the missing one.
+pub fn by_id<T: JsCast>(document: &Document, id: &str) -> Result<T, String> {
+    document
+        .get_element_by_id(id)
+        .ok_or_else(|| format!("the page has no #{id}"))?
+        .dyn_into::<T>()
+        .map_err(|_| format!("#{id} is not the expected kind of element"))
+}
+
+/// The 2D context of a canvas.
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, String> {
+    let options = js_sys::Object::new();
+    // The pad is read back on every stroke: keep it in CPU memory.
+    js_sys::Reflect::set(&options, &"willReadFrequently".into(), &true.into()).ok();
+    canvas
+        .get_context_with_context_options("2d", &options)
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| "this browser cannot draw on a canvas".to_string())
+}
+
+impl View {
+    pub fn new(document: &Document) -> Result<Self, String> {
+        let probabilities: Element = by_id(document, "probabilities")?;
+        let bars = (0..NUM_CLASSES)
+            .map(|d| {
+                probabilities
+                    .query_selector(&format!("[data-digit=\"{d}\"]"))
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+                    .ok_or_else(|| format!("#probabilities has no bar for {d}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            body: document.body().ok_or("the page has no body")?,
+            prediction: by_id(document, "prediction")?,
+            digit: by_id(document, "digit")?,
+            confidence: by_id(document, "confidence")?,
+            bars,
+            preview: context_2d(&by_id(document, "preview")?)?,
+            status: by_id(document, "status")?,
+            error_message: by_id(document, "error-message")?,
+        })
+    }
+
+    /// `body[data-state]`: loading, ready or error.
+    pub fn set_state(&self, state: &str) {
+        self.body.set_attribute("data-state", state).ok();
+    }
+
+    pub fn set_backend(&self, backend: &str) {
+        self.body.set_attribute("data-backend", backend).ok();
+    }
+
+    pub fn set_status(&self, text: &str) {
+        self.status.set_text_content(Some(text));
+    }
+
+    pub fn show_error(&self, message: &str) {
+        self.error_message.set_text_content(Some(message));
+        self.set_state("error");
+    }
+
+    /// Whether the shown answer lags behind the drawing.
+    pub fn set_busy(&self, busy: bool) {
+        self.prediction
+            .set_attribute("data-busy", if busy { "true" } else { "false" })
+            .ok();
+    }
+
+    /// The answer for `input`.
+    pub fn show(&self, output: &Output, input: &[f32; IMAGE_PIXELS]) {
+        let digit = output.digit();
+        let confidence = output.probabilities[digit];
+        self.prediction
+            .set_attribute("data-digit", &digit.to_string())
+            .ok();
+        self.prediction
+            .set_attribute("data-confidence", &format!("{confidence:.4}"))
+            .ok();
+        self.digit.set_text_content(Some(&digit.to_string()));
+        self.confidence
+            .set_text_content(Some(&format!("{:.1}% sure", 100.0 * confidence)));
+        for (bar, p) in self.bars.iter().zip(output.probabilities) {
+            bar.set_attribute("data-p", &format!("{p:.4}")).ok();
+            bar.style().set_property("--p", &format!("{p:.4}")).ok();
+        }
+        self.draw_preview(Some(input));
+    }
+
+    /// Nothing drawn: no digit, empty bars, blank preview.
+    pub fn show_nothing(&self, hint: &str) {
+        self.prediction.set_attribute("data-digit", "").ok();
+        self.prediction.set_attribute("data-confidence", "0").ok();
+        self.digit.set_text_content(Some("–"));
+        self.confidence.set_text_content(Some(hint));
+        for bar in &self.bars {
+            bar.set_attribute("data-p", "0").ok();
+            bar.style().set_property("--p", "0").ok();
+        }
+        self.draw_preview(None);
+    }
+
+    fn draw_preview(&self, input: Option<&[f32; IMAGE_PIXELS]>) {
+        let mut rgba = vec![0u8; IMAGE_PIXELS * 4];
+        for (i, px) in rgba.chunks_exact_mut(4).enumerate() {
+            let v = input.map_or(0, |x| (x[i].clamp(0.0, 1.0) * 255.0).round() as u8);
+            px.copy_from_slice(&[v, v, v, 255]);
+        }
+        let side = IMAGE_SIDE as u32;
+        if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side, side) {
+            self.preview.put_image_data(&image, 0.0, 0.0).ok();
+        }
+    }
+}

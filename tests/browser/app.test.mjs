@@ -1,0 +1,128 @@
+// The release build in real headless Chromium (WebGPU on SwiftShader), driven with real
+// pointer events: readiness, recognition of drawn digits, undo/clear, parity with the native
+// model, the CPU fallback, and the error state for bad weights.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { serve, launch, openApp, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
+import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  page = await openApp(browser, server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the page becomes ready on WebGPU', async () => {
+  const body = await page.evaluate(() => ({ ...document.body.dataset }));
+  assert.equal(body.state, 'ready', await page.locator('#error-message').textContent());
+  assert.equal(body.backend, 'webgpu');
+  assert.equal(await page.locator('#probabilities > [data-digit]').count(), 10);
+  const preview = await page.evaluate(() => [document.querySelector('canvas#preview').width, document.querySelector('canvas#preview').height]);
+  assert.deepEqual(preview, [28, 28]);
+});
+
+test('an empty pad shows no digit', async () => {
+  await page.click('button#clear');
+  const a = await answer(page);
+  assert.equal(a.digit, '');
+  assert.ok(a.bars.every((p) => p === 0));
+});
+
+test('the browser computes the same logits as the native model', async () => {
+  const rows = nativeLogits(20);
+  let worst = 0;
+  for (const row of rows) {
+    const logits = await page.evaluate((input) => window.wasmBindings.classify(new Float32Array(input)).then(Array.from), row.input);
+    for (let k = 0; k < 10; k++) worst = Math.max(worst, Math.abs(logits[k] - row.logits[k]));
+  }
+  console.log(`logits parity over ${rows.length} MNIST test images: max |browser - native| = ${worst.toExponential(2)}`);
+  assert.ok(worst <= 1e-3, `max difference ${worst}`);
+});
+
+test('digits drawn with pointer strokes are recognised', async () => {
+  const box = await padBox(page);
+  const digits = testDigits(DATA, Number(process.env.STROKE_DIGITS ?? 40));
+  // (size, top-left) as shares of the pad: large and centred, small in a corner, medium off-centre.
+  const layouts = [[0.8, [0.1, 0.1]], [0.45, [0.05, 0.5]], [0.6, [0.35, 0.05]]];
+  let right = 0;
+  let total = 0;
+  const misses = [];
+  for (const [i, digit] of digits.entries()) {
+    const strokes = skeletonStrokes(digit.pixels);
+    const [size, at] = layouts[i % layouts.length];
+    await page.click('button#clear');
+    await draw(page, place(strokes, size, at), box);
+    const a = await answer(page);
+    total += 1;
+    if (a.digit === String(digit.label)) right += 1;
+    else misses.push(`#${i}: ${digit.label} read as ${a.digit}`);
+  }
+  const rate = right / total;
+  console.log(`drawn MNIST skeletons recognised: ${right}/${total} = ${(100 * rate).toFixed(1)}%` +
+    (misses.length ? ` (missed ${misses.join(', ')})` : ''));
+  assert.ok(rate >= 0.9, `recognition rate ${rate}`);
+});
+
+test('undo removes the last stroke and clear empties the pad', async () => {
+  const box = await padBox(page);
+  await page.click('button#clear');
+  await draw(page, [[[0.5, 0.15], [0.5, 0.85]]], box); // a 1
+  const one = await answer(page);
+  assert.equal(one.digit, '1');
+  await draw(page, [[[0.3, 0.2], [0.7, 0.2]]], box); // a bar across the top: now it is a 7
+  const seven = await answer(page);
+  assert.notEqual(seven.digit, '');
+  await page.click('button#undo');
+  assert.deepEqual(await answer(page), one, 'undo restores the answer for the 1');
+  await page.click('button#undo');
+  assert.equal((await answer(page)).digit, '', 'undoing every stroke empties the pad');
+  await draw(page, [[[0.5, 0.15], [0.5, 0.85]]], box);
+  await page.click('button#clear');
+  const cleared = await answer(page);
+  assert.equal(cleared.digit, '');
+});
+
+test('without WebGPU the page runs on the CPU and still answers', async () => {
+  const cpuBrowser = await launch({ webgpu: false });
+  try {
+    const cpuPage = await openApp(cpuBrowser, server.url);
+    const body = await cpuPage.evaluate(() => ({ ...document.body.dataset }));
+    assert.equal(body.state, 'ready');
+    assert.equal(body.backend, 'cpu');
+    assert.match(await cpuPage.locator('#status').textContent(), /CPU/);
+    const box = await padBox(cpuPage);
+    await draw(cpuPage, [[[0.5, 0.15], [0.5, 0.85]]], box);
+    assert.equal((await answer(cpuPage)).digit, '1');
+  } finally {
+    await cpuBrowser.close();
+  }
+});
+
+test('corrupt or missing weights put the page in its error state with the reason', async () => {
+  const good = readFileSync(WEIGHTS);
+  const corrupt = Buffer.from(good);
+  corrupt[corrupt.length - 5000] ^= 0xff;
+  const bad = await serve({ '/model/corrupt.bpk': corrupt, '/model/missing.bpk': null });
+  try {
+    for (const [file, reason] of [['corrupt.bpk', /corrupted/], ['missing.bpk', /HTTP 404/]]) {
+      const p = await openApp(browser, `${bad.url}?weights=model/${file}`);
+      assert.equal(await p.evaluate(() => document.body.dataset.state), 'error');
+      const message = await p.locator('#error-message').textContent();
+      assert.match(message, reason);
+      assert.ok(await p.locator('button#retry').isVisible());
+      await p.close();
+    }
+  } finally {
+    await bad.close();
+  }
+});

@@ -1,0 +1,112 @@
+// Shared by the browser tests and the browser benchmark: a static server for the release
+// build (recording every request) and Debian's headless Chromium with WebGPU on SwiftShader.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = process.env.DIST_DIR ?? join(ROOT, 'dist');
+export const DATA = process.env.MNIST_DATA ?? join(ROOT, 'data');
+export const TRAINER = process.env.TRAINER_BIN ?? join(ROOT, 'target', 'release', 'trainer');
+export const WEIGHTS = join(ROOT, 'web', 'model', 'mnist-cnn.bpk');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.bpk': 'application/octet-stream', '.json': 'application/json',
+  '.png': 'image/png',
+};
+
+/** Serves `DIST` on a free loopback port; `extra` maps URL paths to bodies (Buffer or null for 404). */
+export async function serve(extra = {}) {
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    requests.push(req.url);
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path in extra) {
+      if (extra[path] === null) { res.writeHead(404).end('not found'); return; }
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      res.end(extra[path]);
+      return;
+    }
+    const file = normalize(join(DIST, path.endsWith('/') ? path + 'index.html' : path));
+    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(await readFile(file));
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  return { url, requests, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+const COMMON_FLAGS = [
+  '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-gpu-sandbox',
+];
+const WEBGPU_FLAGS = [
+  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+/** Headless Chromium from Debian, with WebGPU on SwiftShader unless `webgpu` is false. */
+export async function launch({ webgpu = true } = {}) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...COMMON_FLAGS, ...(webgpu ? WEBGPU_FLAGS : ['--disable-features=WebGPU'])],
+  });
+}
+
+/** Opens the app and waits until it is ready or in error; returns the page. */
+export async function openApp(browser, url, { timeout = 180_000 } = {}) {
+  const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
+  await page.goto(url);
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout });
+  return page;
+}
+
+/** The pad's box on the page. */
+export async function padBox(page) {
+  return page.locator('canvas#pad').boundingBox();
+}
+
+/** Draws `strokes` (arrays of [x, y] in 0..1 of `box`) with real mouse events. */
+export async function draw(page, strokes, box) {
+  for (const stroke of strokes) {
+    const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+    const [x0, y0] = at(stroke[0]);
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) {
+      const [x, y] = at(p);
+      await page.mouse.move(x, y, { steps: 2 });
+    }
+    await page.mouse.up();
+  }
+}
+
+/** Waits until the shown answer is for the current drawing, and returns it. */
+export async function answer(page) {
+  await page.waitForFunction(() => document.querySelector('#prediction').dataset.busy === 'false',
+    null, { timeout: 60_000 });
+  return page.evaluate(() => {
+    const p = document.querySelector('#prediction').dataset;
+    const bars = [...document.querySelectorAll('#probabilities [data-digit]')].map((b) => Number(b.dataset.p));
+    return { digit: p.digit, confidence: Number(p.confidence), bars };
+  });
+}
+
+/** Inputs and native logits of the first `count` MNIST test images, from the trainer. */
+export function nativeLogits(count) {
+  const out = execFileSync(TRAINER, ['logits', '--weights', WEIGHTS, '--data', DATA, '--count', String(count)],
+    { maxBuffer: 64 << 20 });
+  return JSON.parse(out.toString());
+}
