@@ -23,7 +23,22 @@ impl Backend {
             #[cfg(feature = "wgpu")]
             Backend::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
             #[cfg(not(feature = "wgpu"))]
-            Backend::Wgpu => anyhow::bail!("this trainer was built without the `wgpu` feature"),
+            Backend::Wgpu => anyhow::bail!(
+                "this trainer was built without the `wgpu` feature: \
+                 cargo build --release -p mnist-trainer --features wgpu"
+            ),
         }
+    }
+
+    /// Makes this backend Burn's default device, which Burn uses where it takes no device
+    /// argument (restoring optimizer state from a checkpoint). Call before any other thread
+    /// starts.
+    pub fn make_default(self) {
+        let name = match self {
+            Backend::Flex => "flex",
+            Backend::Wgpu => "wgpu",
+        };
+        // SAFETY: called at the start of `main`, while the process has a single thread.
+        unsafe { std::env::set_var("BURN_DEVICE", name) };
     }
 }

@@ -126,15 +126,16 @@ pub fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, Problem> {
 }
 
 fn header(bytes: &[u8], words: usize, magic: u32) -> Result<Vec<usize>, Problem> {
-    if bytes.len() < 4 * words {
-        return Err(Problem::TooShort { len: bytes.len() });
-    }
     let word = |i: usize| u32::from_be_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap());
-    if word(0) != magic {
+    // The magic number first: a file of the wrong kind is named as such, however short.
+    if bytes.len() >= 4 && word(0) != magic {
         return Err(Problem::Magic {
             found: word(0),
             expected: magic,
         });
+    }
+    if bytes.len() < 4 * words {
+        return Err(Problem::TooShort { len: bytes.len() });
     }
     Ok((1..words).map(|i| word(i) as usize).collect())
 }
@@ -147,8 +148,8 @@ pub fn parse_images(bytes: &[u8]) -> Result<Images, Problem> {
         return Err(Problem::Dimensions { rows, cols });
     }
     let actual = bytes.len() - 16;
-    // 784 × a u32 count cannot overflow usize on 64-bit targets, but stay exact on 32-bit ones.
-    let declared = count.checked_mul(rows * cols).unwrap_or(usize::MAX);
+    // 784 × a u32 count cannot overflow usize on 64-bit targets; saturate on 32-bit ones.
+    let declared = count.saturating_mul(rows * cols);
     if declared != actual {
         return Err(Problem::Length { declared, actual });
     }

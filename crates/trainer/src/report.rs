@@ -55,8 +55,20 @@ fn draw(pixels: &mut [u8], history: &[EpochMetrics]) -> Result<(), Box<dyn std::
         ("training", BLUE, points(|m| 100.0 * m.train_accuracy)),
         ("validation", RED, points(|m| 100.0 * m.val_accuracy)),
     ];
-    panel(&left, "Loss (cross-entropy)", "loss", &losses)?;
-    panel(&right, "Accuracy", "accuracy (%)", &accuracies)?;
+    panel(
+        &left,
+        "Loss (cross-entropy)",
+        "loss",
+        &losses,
+        SeriesLabelPosition::UpperRight,
+    )?;
+    panel(
+        &right,
+        "Accuracy",
+        "accuracy (%)",
+        &accuracies,
+        SeriesLabelPosition::LowerRight,
+    )?;
     root.present()?;
     Ok(())
 }
@@ -66,6 +78,7 @@ fn panel<DB: DrawingBackend>(
     title: &str,
     y_label: &str,
     series: &[Series],
+    legend: SeriesLabelPosition,
 ) -> Result<(), Box<dyn std::error::Error>>
 where
     DB::ErrorType: 'static,
@@ -90,7 +103,8 @@ where
         .configure_mesh()
         .x_desc("epoch")
         .y_desc(y_label)
-        .x_labels(epochs as usize + 1)
+        .x_labels((epochs as usize).min(10) + 1)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()?;
     for (name, colour, points) in series {
         let colour = *colour;
@@ -104,7 +118,7 @@ where
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(legend)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()?;

@@ -3,11 +3,21 @@
 
 mod common;
 
+use std::sync::Mutex;
+
 use burn::tensor::Device;
 use mnist_model::weights::{self, Precision};
 use mnist_trainer::backend::Backend;
 use mnist_trainer::checkpoint;
 use mnist_trainer::train::{Schedule, TrainConfig, train};
+
+/// Burn's random generator (dropout) is per process: runs in parallel threads would draw from
+/// it in turn and so stop being reproducible. These tests train one at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn tiny(epochs: usize) -> TrainConfig {
     TrainConfig {
@@ -31,6 +41,7 @@ fn params(out: &std::path::Path) -> Vec<u8> {
 
 #[test]
 fn loss_falls_on_a_few_hundred_images() {
+    let _serial = serial();
     let out = tempfile::tempdir().unwrap();
     let config = TrainConfig {
         augment: false,
@@ -50,6 +61,7 @@ fn loss_falls_on_a_few_hundred_images() {
 
 #[test]
 fn resuming_after_a_checkpoint_gives_the_same_weights() {
+    let _serial = serial();
     let data = common::data_dir();
     let straight = tempfile::tempdir().unwrap();
     train(&tiny(2), &data, straight.path(), false).unwrap();
@@ -69,6 +81,7 @@ fn resuming_after_a_checkpoint_gives_the_same_weights() {
 
 #[test]
 fn refuses_to_resume_with_other_settings() {
+    let _serial = serial();
     let out = tempfile::tempdir().unwrap();
     let config = TrainConfig {
         limit: Some(100),

@@ -28,7 +28,7 @@ const DEFAULT_WEIGHTS: &str = "model/mnist-cnn.bpk";
 enum Source {
     Pad,
     /// An opened image, already preprocessed.
-    Photo(Result<[f32; IMAGE_PIXELS], PreprocessError>),
+    Photo(Box<Result<[f32; IMAGE_PIXELS], PreprocessError>>),
 }
 
 struct App {
@@ -209,7 +209,7 @@ impl App {
     /// The model input for what is on the pad (or the opened image).
     fn input(&self) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
         match &self.source {
-            Source::Photo(input) => input.clone(),
+            Source::Photo(input) => (**input).clone(),
             Source::Pad if self.pad.is_empty() => Err(PreprocessError::Blank),
             Source::Pad => {
                 let image = self.pad.pixels().ok_or(PreprocessError::Blank)?;
@@ -387,7 +387,7 @@ fn open_photo(app: &Shared, file: web_sys::File) {
                         pixels: &photo.rgba,
                     });
                     a.pad.show_photo(photo.bitmap);
-                    a.source = Source::Photo(input);
+                    a.source = Source::Photo(Box::new(input));
                 }
                 changed(&app);
             }

@@ -1,0 +1,90 @@
+// Browser figures for the README: sizes of what the page loads (raw and gzip), time from
+// navigation to `ready`, and pen-up-to-answer latency, in headless Chromium (WebGPU on
+// SwiftShader, and the CPU fallback). Prints figures; asserts nothing.
+//   node tests/browser/bench.mjs [runs]
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { serve, launch, openApp, padBox, draw, answer, DIST, DATA } from './harness.mjs';
+import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+
+const runs = Number(process.argv[2] ?? 15);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
+
+function sizes() {
+  const rows = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (!name.startsWith('.') && !name.endsWith('.json')) {
+        const bytes = readFileSync(path);
+        rows.push({ file: path.slice(DIST.length + 1), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+      }
+    }
+  };
+  walk(DIST);
+  return rows;
+}
+
+async function timings(webgpu) {
+  const server = await serve();
+  const browser = await launch({ webgpu });
+  const ready = [];
+  const penUp = [];
+  const digits = testDigits(DATA, runs);
+  try {
+    for (let i = 0; i < Math.min(runs, 5); i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const t0 = Date.now();
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
+      ready.push(Date.now() - t0);
+      await context.close();
+    }
+    const page = await openApp(browser, server.url);
+    const box = await padBox(page);
+    await page.evaluate(() => {
+      window.__penUp = [];
+      const pad = document.querySelector('#pad');
+      const prediction = document.querySelector('#prediction');
+      let up = null;
+      pad.addEventListener('pointerup', () => { up = performance.now(); });
+      new MutationObserver(() => {
+        if (up !== null && prediction.dataset.busy === 'false') { window.__penUp.push(performance.now() - up); up = null; }
+      }).observe(prediction, { attributes: true, attributeFilter: ['data-busy'] });
+    });
+    for (const digit of digits) {
+      await page.click('button#clear');
+      await answer(page);
+      await page.evaluate(() => window.__penUp.splice(0));
+      await draw(page, place(skeletonStrokes(digit.pixels), 0.7, [0.15, 0.15]), box);
+      await answer(page);
+      // The answer may already be final when the pen lifts: that counts as 0 ms.
+      const last = await page.evaluate(() => window.__penUp.at(-1) ?? 0);
+      penUp.push(last);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return { ready: median(ready), penUp: median(penUp), penUpMax: Math.max(...penUp) };
+}
+
+const rows = sizes();
+let raw = 0;
+let gzip = 0;
+console.log('what the page loads (dist/, without the model card):');
+for (const r of rows) {
+  console.log(`  ${r.file.padEnd(42)} ${mb(r.raw).padStart(10)} raw ${mb(r.gzip).padStart(10)} gzip`);
+  raw += r.raw;
+  gzip += r.gzip;
+}
+console.log(`  ${'total'.padEnd(42)} ${mb(raw).padStart(10)} raw ${mb(gzip).padStart(10)} gzip`);
+for (const webgpu of [true, false]) {
+  const t = await timings(webgpu);
+  console.log(`${webgpu ? 'WebGPU (SwiftShader)' : 'CPU fallback'}: navigation to ready ${t.ready} ms (median of 5), ` +
+    `pen-up to answer ${t.penUp.toFixed(1)} ms median, ${t.penUpMax.toFixed(1)} ms worst (${runs} digits)`);
+}
