@@ -108,6 +108,28 @@ test('without WebGPU the page runs on the CPU and still answers', async () => {
   }
 });
 
+test('the page stays on its own origin under a strict CSP', async () => {
+  const p = await browser.newPage();
+  const requests = [];
+  p.on('request', (r) => requests.push(r.url()));
+  await p.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await p.goto(server.url);
+  await p.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
+  const csp = await p.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.doesNotMatch(csp, /unsafe-inline|\*/);
+  assert.equal(await p.locator('script:not([src])').count(), 0, 'no inline script');
+  await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(p));
+  assert.equal((await answer(p)).digit, '1');
+  const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
+  assert.deepEqual(foreign, [], 'requests outside the page\'s origin');
+  assert.deepEqual(await p.evaluate(() => window.__violations), []);
+  await p.close();
+});
+
 test('corrupt or missing weights put the page in its error state with the reason', async () => {
   const good = readFileSync(WEIGHTS);
   const corrupt = Buffer.from(good);

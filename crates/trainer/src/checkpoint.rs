@@ -85,10 +85,13 @@ pub fn save(out: &Path, model: &Cnn, optimizer: &ModuleOptimizer, state: State) 
         &dir.join(STATE),
         serde_json::to_string_pretty(&state)?.as_bytes(),
     )?;
-    // Only now are older files unreferenced.
+    // Only now are older files unreferenced; temporaries left by a killed run go too.
     for entry in fs::read_dir(&dir)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".bpk") && name != state.model_file && name != state.optimizer_file {
+        let stale_temporary = name.starts_with('.') && name.contains(".tmp-");
+        let old_checkpoint =
+            name.ends_with(".bpk") && name != state.model_file && name != state.optimizer_file;
+        if stale_temporary || old_checkpoint {
             let _ = fs::remove_file(entry.path());
         }
     }

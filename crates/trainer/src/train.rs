@@ -190,12 +190,17 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
             let loss_value = loss.clone().into_scalar::<f32>() as f64;
             if !loss_value.is_finite() {
                 bar.abandon();
+                let kept = match epoch - 1 {
+                    0 => "no checkpoint had been written yet".to_string(),
+                    last => format!(
+                        "the last good checkpoint (epoch {last}) is kept in {}",
+                        checkpoint::dir(out).display()
+                    ),
+                };
                 bail!(
                     "training diverged: the loss became {loss_value} at epoch {epoch}, batch {}; \
-                     the last good checkpoint (epoch {}) is kept in {} — try a lower --lr",
-                    step + 1,
-                    epoch - 1,
-                    checkpoint::dir(out).display()
+                     {kept}. Try a lower --lr.",
+                    step + 1
                 );
             }
             let grads = GradientsParams::from_grads(loss.backward(), &model);

@@ -1,0 +1,100 @@
+//! The trainer under faults, as separate processes: killed with SIGKILL at a random moment and
+//! resumed, pointed at missing data or an unusable output directory, or diverging.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+fn train(out: &Path, extra: &[&str]) -> Command {
+    let mut cmd = common::trainer();
+    cmd.args(["train", "--data"])
+        .arg(common::data_dir())
+        .arg("--out")
+        .arg(out)
+        .args(["--epochs", "3", "--limit", "400", "--batch-size", "50", "--seed", "11"])
+        .args(extra);
+    cmd
+}
+
+fn logits(weights: &Path) -> String {
+    let out = common::trainer()
+        .args(["logits", "--count", "8", "--weights"])
+        .arg(weights)
+        .arg("--data")
+        .arg(common::data_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_run_killed_at_a_random_moment_resumes_to_the_same_weights() {
+    let straight = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let done = train(straight.path(), &[]).output().unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    let duration = started.elapsed();
+
+    // Three kills at moments spread over the run, different on every test run (printed to
+    // reproduce), each followed by a resume that is itself killed, then one that finishes.
+    let killed = tempfile::tempdir().unwrap();
+    let mut seed = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() as u64;
+    for _ in 0..3 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let share = 0.2 + 0.8 * ((seed >> 33) as f64 / (1u64 << 31) as f64);
+        let at = duration.mul_f64(share);
+        println!("killing the run after {at:?} of about {duration:?}");
+        let mut child = train(killed.path(), &["--resume"]).spawn().unwrap();
+        std::thread::sleep(at);
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+    }
+
+    let resumed = train(killed.path(), &["--resume"]).output().unwrap();
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert_eq!(
+        logits(&killed.path().join("mnist-cnn.bpk")),
+        logits(&straight.path().join("mnist-cnn.bpk")),
+        "killed and resumed, the run ended with other weights"
+    );
+}
+
+#[test]
+fn missing_data_is_a_clear_error() {
+    let out = tempfile::tempdir().unwrap();
+    let output = common::trainer()
+        .args(["train", "--data", "/nonexistent/mnist", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("MNIST files not found in /nonexistent/mnist"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_unusable_output_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"keep me").unwrap();
+    let output = train(&file.join("out"), &[]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("cannot create"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
+}
+
+#[test]
+fn a_diverging_run_stops_with_a_clear_message() {
+    let out = tempfile::tempdir().unwrap();
+    let output = train(out.path(), &["--lr", "1e30", "--no-augment"]).output().unwrap();
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("training diverged") && message.contains("lower --lr"), "{message}");
+    assert!(!out.path().join("mnist-cnn.bpk").exists(), "no weights are exported from a diverged run");
+}
