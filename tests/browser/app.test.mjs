@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serve, launch, openApp, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
 import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { greyPng } from './png.mjs';
 
 let server;
 let browser;
@@ -90,6 +91,28 @@ test('undo removes the last stroke and clear empties the pad', async () => {
   await page.click('button#clear');
   const cleared = await answer(page);
   assert.equal(cleared.digit, '');
+});
+
+test('an opened photo of a digit on paper is recognised; an unreadable file is reported', async () => {
+  // MNIST test digits as dark ink on light grey paper, enlarged ×9 onto a wider photo.
+  const digits = testDigits(DATA, 5);
+  for (const digit of digits) {
+    const png = greyPng(400, 300, (x, y) => {
+      const [u, v] = [Math.floor((x - 120) / 9), Math.floor((y - 20) / 9)];
+      const ink = u >= 0 && v >= 0 && u < 28 && v < 28 ? digit.pixels[v * 28 + u] : 0;
+      return Math.round(215 - (ink / 255) * 180);
+    });
+    await page.click('button#clear');
+    await answer(page);
+    await page.setInputFiles('input#file', { name: 'digit.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() => document.querySelector('#prediction').dataset.digit !== '');
+    assert.equal((await answer(page)).digit, String(digit.label));
+  }
+  await page.setInputFiles('input#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+  await page.waitForFunction(() => /cannot|not an image/.test(document.querySelector('#confidence').textContent));
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
+  assert.equal((await answer(page)).digit, '');
+  await page.click('button#clear');
 });
 
 test('without WebGPU the page runs on the CPU and still answers', async () => {

@@ -13,7 +13,16 @@ fn train(out: &Path, extra: &[&str]) -> Command {
         .arg(common::data_dir())
         .arg("--out")
         .arg(out)
-        .args(["--epochs", "3", "--limit", "400", "--batch-size", "50", "--seed", "11"])
+        .args([
+            "--epochs",
+            "3",
+            "--limit",
+            "400",
+            "--batch-size",
+            "50",
+            "--seed",
+            "11",
+        ])
         .args(extra);
     cmd
 }
@@ -26,7 +35,11 @@ fn logits(weights: &Path) -> String {
         .arg(common::data_dir())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -45,9 +58,14 @@ fn a_run_killed_at_a_random_moment_resumes_to_the_same_weights() {
     // Three kills at moments spread over the run, different on every test run (printed to
     // reproduce), each followed by a resume that is itself killed, then one that finishes.
     let killed = tempfile::tempdir().unwrap();
-    let mut seed = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() as u64;
+    let mut seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
     for _ in 0..3 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let share = 0.2 + 0.8 * ((seed >> 33) as f64 / (1u64 << 31) as f64);
         let at = duration.mul_f64(share);
         println!("killing the run after {at:?} of about {duration:?}");
@@ -75,7 +93,11 @@ fn missing_data_is_a_clear_error() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("MNIST files not found in /nonexistent/mnist"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("MNIST files not found in /nonexistent/mnist"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -85,16 +107,28 @@ fn an_unusable_output_directory_is_a_clear_error() {
     std::fs::write(&file, b"keep me").unwrap();
     let output = train(&file.join("out"), &[]).output().unwrap();
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("cannot create"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot create"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
 }
 
 #[test]
 fn a_diverging_run_stops_with_a_clear_message() {
     let out = tempfile::tempdir().unwrap();
-    let output = train(out.path(), &["--lr", "1e30", "--no-augment"]).output().unwrap();
+    let output = train(out.path(), &["--lr", "1e30", "--no-augment"])
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     let message = stderr(&output);
-    assert!(message.contains("training diverged") && message.contains("lower --lr"), "{message}");
-    assert!(!out.path().join("mnist-cnn.bpk").exists(), "no weights are exported from a diverged run");
+    assert!(
+        message.contains("training diverged") && message.contains("lower --lr"),
+        "{message}"
+    );
+    assert!(
+        !out.path().join("mnist-cnn.bpk").exists(),
+        "no weights are exported from a diverged run"
+    );
 }
