@@ -115,6 +115,32 @@ test('an opened photo of a digit on paper is recognised; an unreadable file is r
   await page.click('button#clear');
 });
 
+test('when the GPU device is lost the page moves to the CPU and keeps answering', async () => {
+  const p = await browser.newPage();
+  // Keep a handle on the device the app gets, to destroy it as a driver reset would.
+  await p.addInitScript(() => {
+    const request = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function (...args) {
+      window.__gpuDevice = await request.apply(this, args);
+      return window.__gpuDevice;
+    };
+  });
+  await p.goto(server.url);
+  await p.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
+  assert.equal(await p.evaluate(() => document.body.dataset.backend), 'webgpu');
+  const box = await padBox(p);
+  await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], box);
+  assert.equal((await answer(p)).digit, '1');
+  await p.evaluate(async () => { window.__gpuDevice.destroy(); await window.__gpuDevice.lost; });
+  await p.click('button#clear');
+  await draw(p, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]], box); // a 7
+  assert.equal((await answer(p)).digit, '7');
+  assert.equal(await p.evaluate(() => document.body.dataset.backend), 'cpu');
+  assert.equal(await p.evaluate(() => document.body.dataset.state), 'ready');
+  assert.match(await p.locator('#status').textContent(), /CPU/);
+  await p.close();
+});
+
 test('without WebGPU the page runs on the CPU and still answers', async () => {
   const cpuBrowser = await launch({ webgpu: false });
   try {

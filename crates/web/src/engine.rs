@@ -48,6 +48,8 @@ pub struct Engine {
     pub backend: Backend,
     /// Why WebGPU is not used, when it is not.
     pub fallback_reason: Option<String>,
+    /// The checked weights file, kept to move to the CPU if the GPU is lost.
+    weights: Vec<u8>,
 }
 
 impl Engine {
@@ -66,9 +68,23 @@ impl Engine {
             device,
             backend,
             fallback_reason,
+            weights: bytes,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
         Ok(engine)
+    }
+
+    /// The same model on Burn's CPU backend, for when the GPU stops working.
+    pub fn on_cpu(&self, reason: String) -> Result<Engine, String> {
+        let device = Device::flex();
+        let (model, _) = weights::decode(&self.weights, &device).map_err(|e| e.to_string())?;
+        Ok(Engine {
+            model,
+            device,
+            backend: Backend::Cpu,
+            fallback_reason: Some(reason),
+            weights: self.weights.clone(),
+        })
     }
 
     /// Logits and probabilities for one preprocessed image, read back asynchronously.

@@ -110,18 +110,8 @@ async fn start() -> Result<(), String> {
     let url = weights_url(&window);
     match Engine::start(&url).await {
         Ok(engine) => {
-            let mut a = app.borrow_mut();
-            a.view.set_backend(engine.backend.id());
-            a.view
-                .set_status(&match (&engine.backend, &engine.fallback_reason) {
-                    (Backend::WebGpu, _) => "Running on your GPU (WebGPU).".to_string(),
-                    (Backend::Cpu, Some(reason)) => format!("Running on the CPU: {reason}."),
-                    (Backend::Cpu, None) => "Running on the CPU.".to_string(),
-                });
-            let engine = Rc::new(engine);
-            ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
-            a.engine = Some(engine);
-            a.view.set_state("ready");
+            use_engine(&app, engine);
+            app.borrow().view.set_state("ready");
         }
         Err(message) => {
             app.borrow().view.show_error(&message);
@@ -130,6 +120,21 @@ async fn start() -> Result<(), String> {
     }
     schedule(&app);
     Ok(())
+}
+
+/// Makes `engine` the one that answers, and says on the page where it runs.
+fn use_engine(app: &Shared, engine: Engine) {
+    let mut a = app.borrow_mut();
+    a.view.set_backend(engine.backend.id());
+    a.view
+        .set_status(&match (&engine.backend, &engine.fallback_reason) {
+            (Backend::WebGpu, _) => "Running on your GPU (WebGPU).".to_string(),
+            (Backend::Cpu, Some(reason)) => format!("Running on the CPU: {reason}."),
+            (Backend::Cpu, None) => "Running on the CPU.".to_string(),
+        });
+    let engine = Rc::new(engine);
+    ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
+    a.engine = Some(engine);
 }
 
 /// `?weights=` may point to another same-origin weights file (used by the tests).
@@ -190,6 +195,17 @@ fn schedule(app: &Shared) {
                                 },
                                 now() - started
                             ));
+                        }
+                        Err(message) if engine.backend == Backend::WebGpu => {
+                            // The GPU was lost (driver reset, device destroyed): carry on
+                            // on the CPU and answer the same drawing again.
+                            match engine.on_cpu(format!("WebGPU stopped working ({message})")) {
+                                Ok(cpu) => {
+                                    use_engine(&app, cpu);
+                                    continue;
+                                }
+                                Err(e) => app.borrow().view.show_error(&e),
+                            }
                         }
                         Err(message) => app.borrow().view.show_nothing(&message),
                     }
