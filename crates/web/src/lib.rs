@@ -383,8 +383,10 @@ fn wire(app: &Shared, document: &Document) -> Result<(), String> {
     });
     let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
     listen(&window, "resize", app, |app, _: Event| {
-        app.borrow_mut().pad.fit_to_screen();
-        changed(app);
+        let resized = app.borrow_mut().pad.fit_to_screen();
+        if resized {
+            changed(app);
+        }
     });
     Ok(())
 }

@@ -40,19 +40,22 @@ impl Pad {
         &self.canvas
     }
 
-    /// Matches the backing store to the pad's CSS size and the device-pixel ratio.
-    pub fn fit_to_screen(&mut self) {
+    /// Matches the backing store to the pad's CSS size and the device-pixel ratio; true when
+    /// that changed the pixels.
+    pub fn fit_to_screen(&mut self) -> bool {
         let window = web_sys::window().expect("window");
         let side = self.canvas.get_bounding_client_rect().width().max(1.0);
         let ratio = window.device_pixel_ratio().clamp(1.0, 4.0);
         let pixels = (side * ratio).round() as u32;
-        if pixels != self.canvas.width() || pixels != self.canvas.height() {
+        let resized = pixels != self.canvas.width() || pixels != self.canvas.height();
+        if resized {
             self.canvas.set_width(pixels);
             self.canvas.set_height(pixels);
         }
         self.side = side;
         self.ratio = ratio;
         self.redraw();
+        resized
     }
 
     /// Whether the pad holds nothing to recognise.

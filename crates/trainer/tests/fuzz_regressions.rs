@@ -1,0 +1,57 @@
+//! Replays the inputs kept from fuzzing (`fuzz/regressions/`, see `fuzz/run.sh`) through the
+//! same entry points as the fuzz targets, so every `cargo test` checks them again.
+
+use std::path::PathBuf;
+
+use burn::tensor::Device;
+use mnist_model::{Bitmap, preprocess, weights};
+use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
+
+fn inputs(target: &str) -> Vec<Vec<u8>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions")
+        .join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no kept inputs in {}", dir.display());
+    files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+}
+
+#[test]
+fn idx_inputs() {
+    for data in inputs("idx") {
+        let _ = parse_images(&data);
+        let _ = parse_labels(&data);
+        if let Ok(raw) = gunzip(&data) {
+            let _ = parse_images(&raw);
+            let _ = parse_labels(&raw);
+        }
+    }
+}
+
+#[test]
+fn weights_inputs() {
+    for data in inputs("weights") {
+        let _ = weights::inspect(&data);
+        let _ = weights::decode(&data, &Device::flex());
+    }
+}
+
+include!("../../../fuzz/fuzz_targets/preprocess_input.rs");
+
+#[test]
+fn preprocess_inputs() {
+    for data in inputs("preprocess") {
+        if let Some((width, height, format, pixels)) = bitmap_parts(&data) {
+            let _ = preprocess(Bitmap {
+                width,
+                height,
+                format,
+                pixels: &pixels,
+            });
+        }
+    }
+}

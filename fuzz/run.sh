@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Fuzzes each target for SECONDS (default 300) with libFuzzer (needs the nightly toolchain and
+# `cargo install cargo-fuzz`), then keeps a minimised sample of each corpus in regressions/,
+# which `cargo test` replays (crates/trainer/tests/fuzz_regressions.rs).
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-300}
+for target in idx weights preprocess; do
+  mkdir -p corpus/$target regressions/$target
+  cp -n regressions/$target/* corpus/$target/ 2>/dev/null || true
+  echo "== $target: $seconds s"
+  cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 2>&1 \
+    | grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|ERROR|panicked|SUMMARY" || true
+  # Keep the corpus's smallest inputs for each feature, at most 40 files.
+  rm -rf "min/$target" && mkdir -p "min/$target"
+  cargo +nightly fuzz cmin -O "$target" "corpus/$target" >/dev/null 2>&1 || true
+  ls -S -r "corpus/$target" | head -40 | while read -r f; do cp "corpus/$target/$f" "regressions/$target/$f"; done
+done
