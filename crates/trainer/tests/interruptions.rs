@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -131,4 +131,46 @@ fn a_diverging_run_stops_with_a_clear_message() {
         !out.path().join("mnist-cnn.bpk").exists(),
         "no weights are exported from a diverged run"
     );
+}
+
+/// Unmounts on drop, so a failing assertion does not leave the mount behind.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_earlier_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // 30 MB: room for the earlier weights and one model checkpoint, not for the optimizer's.
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=30m", "tmpfs"])
+        .arg(dir.path())
+        .output();
+    if !matches!(&mounted, Ok(o) if o.status.success()) {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    let _mounted = Mounted(dir.path().to_path_buf());
+    let earlier = dir.path().join("mnist-cnn.bpk");
+    std::fs::copy(common::shipped_weights(), &earlier).unwrap();
+
+    let output = train(dir.path(), &[]).output().unwrap();
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("No space left on device"), "{message}");
+    assert_eq!(
+        std::fs::read(&earlier).unwrap(),
+        std::fs::read(common::shipped_weights()).unwrap(),
+        "the earlier weights are intact"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("checkpoint"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".tmp-") || name == "state.json")
+        .collect();
+    assert!(leftovers.is_empty(), "half-written files: {leftovers:?}");
 }
