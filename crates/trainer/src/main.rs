@@ -10,7 +10,7 @@ use mnist_trainer::backend::Backend;
 use mnist_trainer::evaluate::evaluate;
 use mnist_trainer::export::{self, paths};
 use mnist_trainer::fetch;
-use mnist_trainer::mnist::{self, VALIDATION_IMAGES};
+use mnist_trainer::mnist;
 use mnist_trainer::predict::{load_input, predict};
 use mnist_trainer::train::{self, Schedule, TrainConfig};
 
@@ -142,15 +142,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let outcome = train::train(&config, &data, &out, resume)?;
             let test = mnist::load_test(&data)?;
-            let train_images = limit.map_or(60_000 - VALIDATION_IMAGES, |n| {
-                n.min(60_000 - VALIDATION_IMAGES)
-            });
+
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let (card, report) = export::export(
                 &outcome.model,
                 &config,
                 &outcome.history,
-                train_images,
+                outcome.train_images,
                 &test,
                 &out,
                 &command,

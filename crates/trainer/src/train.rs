@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::GradientsParams;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Int, Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressStyle};
 use mnist_model::network::images_tensor;
 use mnist_model::{Cnn, IMAGE_PIXELS};
@@ -21,7 +21,7 @@ use crate::augment::Augmentation;
 use crate::backend::Backend;
 use crate::checkpoint::{self, State};
 use crate::evaluate::{argmax, evaluate};
-use crate::mnist::{self, Split, VALIDATION_IMAGES};
+use crate::mnist::{self, VALIDATION_IMAGES};
 use crate::report;
 
 /// The settings of a training run; all but `epochs` must match to resume a checkpoint.
@@ -92,6 +92,8 @@ pub struct EpochMetrics {
 pub struct Outcome {
     pub model: Cnn,
     pub history: Vec<EpochMetrics>,
+    /// Images trained on (after `--limit`).
+    pub train_images: usize,
 }
 
 /// Files of a run writing to `out`.
@@ -256,7 +258,11 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
         report::write_csv(&metrics_csv(out), &history)?;
         report::plot(&curve_png(out), &history)?;
     }
-    Ok(Outcome { model, history })
+    Ok(Outcome {
+        model,
+        history,
+        train_images: train_set.len(),
+    })
 }
 
 /// Mixes two numbers into a well-spread seed (SplitMix64 finaliser).
@@ -276,14 +282,4 @@ fn progress_bar(batches: usize, epoch: usize, epochs: usize) -> ProgressBar {
     );
     bar.set_prefix(format!("{epoch}/{epochs}"));
     bar
-}
-
-/// The test set, loaded for the final evaluation.
-pub fn test_set(data: &Path) -> Result<Split> {
-    mnist::load_test(data)
-}
-
-/// Device used for evaluating and predicting.
-pub fn eval_device(backend: Backend) -> Result<Device> {
-    backend.device()
 }
