@@ -1,12 +1,9 @@
-//! Data augmentation with Burn's own image ops (affine grid + grid sampling, max-pooling as
-//! grey-level dilation and erosion), so that digits drawn on a pad or photographed, which
+//! Data augmentation with Burn's own image ops (affine grid + grid sampling, and grey-level
+//! dilation and erosion), so that digits drawn on a pad or photographed, which
 //! vary in slant, size, position and pen width more than MNIST does, are recognised.
 
 use burn::tensor::grid::affine_grid_2d;
-use burn::tensor::module::max_pool2d;
-use burn::tensor::ops::{
-    GridSampleOptions, GridSamplePaddingMode, InterpolateMode, MaxPoolOptions,
-};
+use burn::tensor::ops::{GridSampleOptions, GridSamplePaddingMode, InterpolateMode, PadMode};
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::Rng;
 
@@ -94,11 +91,8 @@ impl Augmentation {
 /// Blends each image towards its 3×3 dilation (weight > 0) or erosion (weight < 0).
 fn reweight_strokes(images: Tensor<4>, weights: Vec<f32>, device: &Device) -> Tensor<4> {
     let batch = weights.len();
-    let pool = MaxPoolOptions::new([3, 3])
-        .with_stride([1, 1])
-        .with_padding([1, 1]);
-    let thicker = max_pool2d(images.clone(), pool.clone());
-    let thinner = max_pool2d(images.clone().neg(), pool).neg();
+    let thicker = neighbourhood(images.clone(), Tensor::max_pair);
+    let thinner = neighbourhood(images.clone(), Tensor::min_pair);
     let grow: Vec<f32> = weights.iter().map(|w| w.max(0.0)).collect();
     let shrink: Vec<f32> = weights.iter().map(|w| (-w).max(0.0)).collect();
     let column = |v: Vec<f32>| Tensor::<4>::from_data(TensorData::new(v, [batch, 1, 1, 1]), device);
@@ -106,6 +100,28 @@ fn reweight_strokes(images: Tensor<4>, weights: Vec<f32>, device: &Device) -> Te
         + (thicker - images.clone()) * column(grow)
         + (thinner - images) * column(shrink);
     out.clamp(0.0, 1.0)
+}
+
+/// Reduces each pixel's 3×3 neighbourhood with `pick` (max: grey dilation, min: erosion).
+/// Built from shifted copies rather than a pooling kernel, so every backend agrees (the wgpu
+/// backend's stride-1 padded max-pool did not, on lavapipe).
+fn neighbourhood(images: Tensor<4>, pick: fn(Tensor<4>, Tensor<4>) -> Tensor<4>) -> Tensor<4> {
+    let [batch, channels, height, width] = images.dims();
+    let padded = images.pad((1, 1, 1, 1), PadMode::Edge);
+    let mut out: Option<Tensor<4>> = None;
+    for dy in 0..3 {
+        for dx in 0..3 {
+            let shifted =
+                padded
+                    .clone()
+                    .slice([0..batch, 0..channels, dy..dy + height, dx..dx + width]);
+            out = Some(match out {
+                None => shifted,
+                Some(acc) => pick(acc, shifted),
+            });
+        }
+    }
+    out.expect("nine shifts")
 }
 
 #[cfg(test)]
@@ -159,5 +175,27 @@ mod tests {
         let c = Augmentation::default().apply(bar(), &mut SmallRng::seed_from_u64(8));
         assert_eq!(a.clone().into_data(), b.into_data());
         assert_ne!(a.into_data(), c.into_data());
+    }
+
+    /// The same augmentation on the wgpu backend as on flex (lavapipe without a GPU).
+    #[cfg(feature = "wgpu")]
+    #[test]
+    fn wgpu_augments_like_flex() {
+        let on = |device: &Device| {
+            let images = Tensor::<4>::from_data(bar().into_data(), device);
+            Augmentation::default()
+                .apply(images, &mut SmallRng::seed_from_u64(3))
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
+        let flex = on(&Device::flex());
+        let wgpu = on(&Device::wgpu(burn::tensor::DeviceKind::DefaultDevice));
+        let worst = flex
+            .iter()
+            .zip(&wgpu)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-4, "max difference {worst}");
     }
 }
