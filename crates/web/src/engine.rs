@@ -74,6 +74,15 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Where the answers come from, as the page says it.
+    pub fn label(&self) -> String {
+        match (&self.backend, &self.fallback_reason) {
+            (Backend::WebGpu, _) => "WebGPU".to_string(),
+            (Backend::Cpu, Some(reason)) => format!("CPU ({reason})"),
+            (Backend::Cpu, None) => "CPU".to_string(),
+        }
+    }
+
     /// The same model on Burn's CPU backend, for when the GPU stops working.
     pub fn on_cpu(&self, reason: String) -> Result<Engine, String> {
         let device = Device::flex();

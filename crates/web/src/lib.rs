@@ -127,11 +127,7 @@ fn use_engine(app: &Shared, engine: Engine) {
     let mut a = app.borrow_mut();
     a.view.set_backend(engine.backend.id());
     a.view
-        .set_status(&match (&engine.backend, &engine.fallback_reason) {
-            (Backend::WebGpu, _) => "Running on your GPU (WebGPU).".to_string(),
-            (Backend::Cpu, Some(reason)) => format!("Running on the CPU: {reason}."),
-            (Backend::Cpu, None) => "Running on the CPU.".to_string(),
-        });
+        .set_status(&format!("Running on {}.", engine.label()));
     let engine = Rc::new(engine);
     ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
     a.engine = Some(engine);
@@ -188,11 +184,7 @@ fn schedule(app: &Shared) {
                             a.view.show(&output, &input);
                             a.view.set_status(&format!(
                                 "{} · last answer in {:.1} ms",
-                                if engine.backend == Backend::WebGpu {
-                                    "WebGPU"
-                                } else {
-                                    "CPU"
-                                },
+                                engine.label(),
                                 now() - started
                             ));
                         }
