@@ -1,7 +1,6 @@
 //! Test-set accuracy, per-class accuracy and the confusion matrix.
 
 use burn::tensor::Device;
-use burn::tensor::activation::softmax;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES};
 use serde::Serialize;
 
@@ -32,8 +31,8 @@ pub fn evaluate(model: &Cnn, split: &Split, device: &Device) -> Report {
     let indices: Vec<usize> = (0..split.len()).collect();
     for chunk in indices.chunks(EVAL_BATCH) {
         let images: Vec<[f32; IMAGE_PIXELS]> = chunk.iter().map(|&i| split.input(i)).collect();
-        let logits = model.forward(mnist_model::network::images_tensor(&images, device));
-        let probabilities = softmax(logits, 1)
+        let (_, probabilities) = model.classify(&images, device);
+        let probabilities = probabilities
             .into_data()
             .try_to_vec::<f32>()
             .expect("probabilities are f32");

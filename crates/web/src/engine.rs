@@ -2,9 +2,7 @@
 //! CPU backend when the browser offers no WebGPU adapter, with the trainer's weights file
 //! fetched at start-up.
 
-use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
-use mnist_model::network::images_tensor;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -98,8 +96,7 @@ impl Engine {
 
     /// Logits and probabilities for one preprocessed image, read back asynchronously.
     pub async fn classify(&self, input: &[f32; IMAGE_PIXELS]) -> Result<Output, String> {
-        let logits = self.model.forward(images_tensor(&[*input], &self.device));
-        let probabilities = softmax(logits.clone(), 1);
+        let (logits, probabilities) = self.model.classify(&[*input], &self.device);
         // One read-back for both.
         let both = Tensor::cat(vec![logits, probabilities], 1)
             .into_data_async()
