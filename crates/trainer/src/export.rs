@@ -49,9 +49,12 @@ pub fn paths(out: &Path) -> (PathBuf, PathBuf) {
     )
 }
 
-/// Writes f16 weights and the card, evaluating the weights as written on the test set.
+/// Writes the weights at `precision` and the card, evaluating the weights as written on the
+/// test set.
+#[allow(clippy::too_many_arguments)]
 pub fn export(
     model: &Cnn,
+    precision: Precision,
     config: &TrainConfig,
     history: &[EpochMetrics],
     train_images: usize,
@@ -64,14 +67,14 @@ pub fn export(
         .context("cannot format the date")?;
     let bytes = weights::encode(
         model,
-        Precision::F16,
+        precision,
         &[
             ("epochs", history.len().to_string()),
             ("seed", config.seed.to_string()),
             ("date", date.clone()),
         ],
     )?;
-    // Measure what ships: the f16 file as the browser will load it.
+    // Measure what ships: the file as the browser will load it.
     let device = config.backend.device()?;
     let (shipped, _) = weights::decode(&bytes, &device)?;
     let report = evaluate(&shipped, test, &device);
@@ -92,7 +95,7 @@ pub fn export(
         per_class_accuracy: report.per_class.to_vec(),
         history: history.to_vec(),
         weights_file: format!("{WEIGHTS_STEM}.bpk"),
-        weights_precision: "f16".into(),
+        weights_precision: precision.name().into(),
         weights_bytes: bytes.len(),
         weights_sha256: sha256_hex(&bytes),
         date,
