@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serve, launch, openApp, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
 import { testDigits, skeletonStrokes, place } from './strokes.mjs';
-import { greyPng } from './png.mjs';
+import { greyPng, pngBomb } from './png.mjs';
 
 let server;
 let browser;
@@ -93,7 +93,7 @@ test('undo removes the last stroke and clear empties the pad', async () => {
   assert.equal(cleared.digit, '');
 });
 
-test('an opened photo of a digit on paper is recognised; an unreadable file is reported', async () => {
+test('an opened photo of a digit on paper is recognised; unreadable files and bombs are reported', async () => {
   // MNIST test digits as dark ink on light grey paper, enlarged ×9 onto a wider photo.
   const digits = testDigits(DATA, 5);
   for (const digit of digits) {
@@ -112,6 +112,15 @@ test('an opened photo of a digit on paper is recognised; an unreadable file is r
   await page.waitForFunction(() => /cannot|not an image/.test(document.querySelector('#confidence').textContent));
   assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
   assert.equal((await answer(page)).digit, '');
+  // Decompression bombs: over the side limit, and within it but over 64 megapixels.
+  for (const side of [20_000, 11_000]) {
+    const bomb = pngBomb(side, side);
+    assert.ok(bomb.length < 1 << 20, `${bomb.length} bytes`);
+    await page.setInputFiles('input#file', { name: 'bomb.png', mimeType: 'image/png', buffer: bomb });
+    await page.waitForFunction((side) => document.querySelector('#confidence').textContent
+      .includes(`too large: ${side}×${side} pixels`), side);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
+  }
   await page.click('button#clear');
 });
 

@@ -34,3 +34,17 @@ export function greyPng(width, height, pixel) {
     chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** A valid all-black greyscale PNG of `width`×`height`: a decompression bomb, a few hundred
+ * kilobytes that decode to `width * height` bytes or more. */
+export function pngBomb(width, height) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  const rows = Buffer.alloc((width + 1) * height); // filter byte 0 and black pixels
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}

@@ -2,8 +2,10 @@
 //!
 //! - [`network`]: the seed CNN (Keras/TensorFlow MNIST tutorial, LeNet-5 lineage);
 //! - [`preprocess`]: any bitmap (canvas, photo) to the 28×28 input the way MNIST was made;
-//! - [`weights`]: the burnpack weights format with architecture metadata and a checksum.
+//! - [`weights`]: the burnpack weights format with architecture metadata and a checksum;
+//! - [`image_file`]: the size limits for image files, checked from their headers.
 
+pub mod image_file;
 pub mod network;
 pub mod preprocess;
 pub mod weights;

@@ -4,13 +4,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use burn::tensor::Device;
+use mnist_model::image_file;
 use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess};
 use serde::Serialize;
-
-/// Images wider or taller than this are refused before decoding.
-pub const MAX_SIDE: u32 = 12_000;
-/// The decoder may allocate at most this much, so a decompression bomb fails cleanly.
-pub const MAX_DECODE_BYTES: u64 = 512 << 20;
 
 /// The answer for one image.
 #[derive(Debug, Clone, Serialize)]
@@ -36,26 +32,41 @@ impl Prediction {
 
 /// Decodes a PNG or JPEG file (within size limits) and preprocesses it into a model input.
 pub fn load_input(path: &Path) -> Result<[f32; IMAGE_PIXELS]> {
-    let mut reader = image::ImageReader::open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?
-        .with_guessed_format()
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let image = reader
-        .decode()
-        .with_context(|| format!("{} is not a readable PNG or JPEG image", path.display()))?
-        .to_rgba8();
-    let bitmap = Bitmap {
-        width: image.width() as usize,
-        height: image.height() as usize,
-        format: PixelFormat::Rgba,
-        pixels: image.as_raw(),
+    let unreadable = || format!("{} is not a readable PNG or JPEG image", path.display());
+    let open = || -> Result<image::ImageReader<_>> {
+        image::ImageReader::open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?
+            .with_guessed_format()
+            .with_context(|| format!("cannot read {}", path.display()))
     };
-    preprocess(bitmap).with_context(|| format!("{}", path.display()))
+    // The header alone says how large the image claims to be: refuse before decoding.
+    let (width, height) = open()?.into_dimensions().with_context(unreadable)?;
+    image_file::check(width, height).with_context(|| path.display().to_string())?;
+    let mut reader = open()?;
+    // A backstop in case a decoder allocates more than the header suggests.
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(image_file::MAX_SIDE);
+    limits.max_image_height = Some(image_file::MAX_SIDE);
+    limits.max_alloc = Some(image_file::MAX_PIXELS * 8);
+    reader.limits(limits);
+    let image = reader.decode().with_context(unreadable)?;
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    let bitmap = match &image {
+        // Grey stays grey: a quarter of the memory of RGBA.
+        image::DynamicImage::ImageLuma8(grey) => preprocess(Bitmap {
+            width,
+            height,
+            format: PixelFormat::Gray,
+            pixels: grey.as_raw(),
+        }),
+        other => preprocess(Bitmap {
+            width,
+            height,
+            format: PixelFormat::Rgba,
+            pixels: other.to_rgba8().as_raw(),
+        }),
+    };
+    bitmap.with_context(|| format!("{}", path.display()))
 }
 
 /// Classifies preprocessed inputs in one batch.
@@ -86,6 +97,57 @@ mod tests {
             p.top3.iter().map(|t| t.0).collect::<Vec<_>>(),
             vec![3, 8, 1]
         );
+    }
+
+    /// A valid grey PNG of `width`×`height` black pixels: a few hundred kilobytes that
+    /// decode to `width * height` bytes or more.
+    fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+        use std::io::Write;
+        let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+            png.extend((data.len() as u32).to_be_bytes());
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(data);
+            png.extend(kind);
+            png.extend(data);
+            png.extend(crc.sum().to_be_bytes());
+        };
+        let mut header = Vec::new();
+        header.extend(width.to_be_bytes());
+        header.extend(height.to_be_bytes());
+        header.extend([8, 0, 0, 0, 0]); // 8-bit grey, deflate, no filter, no interlace
+        let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let row = vec![0u8; width as usize + 1]; // filter byte + pixels
+        for _ in 0..height {
+            deflate.write_all(&row).unwrap();
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        chunk(&mut png, b"IHDR", &header);
+        chunk(&mut png, b"IDAT", &deflate.finish().unwrap());
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_before_decoding() {
+        let dir = tempfile::tempdir().unwrap();
+        // Over the side limit, and within it but over the pixel limit (121 MP).
+        for (width, height) in [(20_000, 20_000), (11_000, 11_000)] {
+            let path = dir.path().join(format!("bomb-{width}.png"));
+            let bytes = png_bomb(width, height);
+            assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
+            std::fs::write(&path, bytes).unwrap();
+            let err = format!("{:#}", load_input(&path).unwrap_err());
+            assert!(
+                err.contains(&format!("too large: {width}×{height}")),
+                "{err}"
+            );
+        }
+        // The same construction at a sane size decodes, and is (correctly) blank.
+        let path = dir.path().join("small.png");
+        std::fs::write(&path, png_bomb(300, 200)).unwrap();
+        let err = format!("{:#}", load_input(&path).unwrap_err());
+        assert!(err.contains("nothing"), "{err}");
     }
 
     #[test]

@@ -5,11 +5,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, HtmlCanvasElement, ImageBitmap};
 
+use mnist_model::image_file;
+
 use crate::engine::js_error;
 use crate::view::context_2d;
 
 /// Larger files are refused before decoding.
 pub const MAX_FILE_BYTES: f64 = 25.0 * 1024.0 * 1024.0;
+/// Enough of a file's start to hold its size (a JPEG's can follow 64 KB of metadata).
+const HEADER_BYTES: i32 = 256 * 1024;
 /// The decoded image is drawn at most this large before its pixels are read.
 const MAX_SIDE: f64 = 1024.0;
 
@@ -26,6 +30,18 @@ pub async fn open(file: &File) -> Result<Photo, String> {
     let name = file.name();
     if file.size() > MAX_FILE_BYTES {
         return Err(format!("{name} is too large (over 25 MB)."));
+    }
+    // Read the size the header claims before the browser decodes anything: a small file can
+    // claim an image of gigabytes.
+    let head = file
+        .slice_with_i32_and_i32(0, HEADER_BYTES)
+        .map_err(|e| format!("{name} cannot be read: {}", js_error(&e)))?;
+    let head = JsFuture::from(head.array_buffer())
+        .await
+        .map_err(|e| format!("{name} cannot be read: {}", js_error(&e)))?;
+    if let Some((width, height)) = image_file::dimensions(&js_sys::Uint8Array::new(&head).to_vec())
+    {
+        image_file::check(width, height).map_err(|e| format!("{name} is {e}."))?;
     }
     let window = web_sys::window().ok_or("no window")?;
     let promise = window
