@@ -174,3 +174,72 @@ fn a_full_disk_is_a_clear_error_and_keeps_earlier_files() {
         .collect();
     assert!(leftovers.is_empty(), "half-written files: {leftovers:?}");
 }
+
+/// Multiplies every weight, as a diverging optimiser would.
+struct BlowUp;
+
+impl burn::module::ModuleMapper for BlowUp {
+    fn map_float<const D: usize>(
+        &mut self,
+        param: burn::module::Param<burn::tensor::Tensor<D>>,
+    ) -> burn::module::Param<burn::tensor::Tensor<D>> {
+        param.map(|t| t.mul_scalar(1e30))
+    }
+}
+
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.clone(), std::fs::read(p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_run_diverging_after_a_checkpoint_keeps_that_checkpoint() {
+    use burn::module::Module;
+    use mnist_trainer::checkpoint;
+
+    let out = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut cmd = common::trainer();
+        cmd.args(["train", "--data"])
+            .arg(common::data_dir())
+            .arg("--out")
+            .arg(out.path())
+            .args(["--limit", "300", "--batch-size", "50", "--no-augment"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = run(&["--epochs", "1"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    // Epoch 1's checkpoint, with weights that have blown up: the next step overflows.
+    let device = burn::tensor::Device::flex().autodiff();
+    let (model, optimizer, state) = checkpoint::load(out.path(), &device).unwrap().unwrap();
+    checkpoint::save(out.path(), &model.map(&mut BlowUp), &optimizer, state).unwrap();
+    let checkpoint_before = files(&checkpoint::dir(out.path()));
+    let outputs_before = files(out.path());
+
+    let second = run(&["--epochs", "2", "--resume"]);
+    assert!(!second.status.success());
+    let message = stderr(&second);
+    assert!(
+        message.contains("training diverged")
+            && message.contains("at epoch 2")
+            && message.contains("last good checkpoint (epoch 1) is kept"),
+        "{message}"
+    );
+    assert_eq!(files(&checkpoint::dir(out.path())), checkpoint_before);
+    assert_eq!(
+        files(out.path()),
+        outputs_before,
+        "weights, card and metrics untouched"
+    );
+    let (_, _, state) = checkpoint::load(out.path(), &device).unwrap().unwrap();
+    assert_eq!(state.epoch, 1);
+}
