@@ -6,8 +6,10 @@ use crate::network::{IMAGE_PIXELS, IMAGE_SIDE};
 
 /// MNIST fits each digit's bounding box into a 20×20 square inside the 28×28 image.
 const DIGIT_BOX: usize = 20;
-/// Photos are first box-filtered down to at most this side; a digit needs far fewer pixels.
-const WORKING_SIDE: usize = 1024;
+/// Inputs are first box-filtered down to at most about this side (by a whole factor): the
+/// 20×20 digit needs far fewer pixels, and a phone's pad (1,000+ device pixels) then costs a
+/// tenth of the time. Strokes must stay wider than about half a working pixel to count.
+const WORKING_SIDE: usize = 384;
 /// Larger inputs are refused rather than allocated for.
 pub const MAX_PIXELS: usize = 200_000_000;
 /// Ink must stand out from the background by this much (of full scale) to count as a drawing.
@@ -113,27 +115,29 @@ fn luminance(bitmap: Bitmap<'_>) -> Result<Plane, PreprocessError> {
     }
 
     let backdrop = alpha_backdrop(bitmap);
-    let grey = |i: usize| -> f32 {
-        match format {
-            PixelFormat::Gray => pixels[i] as f32 / 255.0,
-            PixelFormat::Rgba => {
-                let p = &pixels[4 * i..4 * i + 4];
-                let lum = (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0;
-                let alpha = p[3] as f32 / 255.0;
-                lum * alpha + backdrop * (1.0 - alpha)
-            }
-        }
-    };
-
     let factor = width.max(height).div_ceil(WORKING_SIDE);
     let (pw, ph) = (width.div_ceil(factor), height.div_ceil(factor));
     let mut sums = vec![0.0f32; pw * ph];
     let mut counts = vec![0u32; pw * ph];
-    for y in 0..height {
-        let row = (y / factor) * pw;
-        for x in 0..width {
-            sums[row + x / factor] += grey(y * width + x);
-            counts[row + x / factor] += 1;
+    let bpp = format.bytes_per_pixel();
+    for (y, row) in pixels.chunks_exact(width * bpp).enumerate() {
+        let out = (y / factor) * pw;
+        // `factor` source pixels per working pixel: no division per pixel.
+        for (ox, run) in row.chunks(factor * bpp).enumerate() {
+            let sum: f32 = match format {
+                PixelFormat::Gray => run.iter().map(|&v| v as f32).sum::<f32>() / 255.0,
+                PixelFormat::Rgba => run
+                    .chunks_exact(4)
+                    .map(|p| {
+                        let lum = (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32)
+                            / 255.0;
+                        let alpha = p[3] as f32 / 255.0;
+                        lum * alpha + backdrop * (1.0 - alpha)
+                    })
+                    .sum(),
+            };
+            sums[out + ox] += sum;
+            counts[out + ox] += (run.len() / bpp) as u32;
         }
     }
     let values = sums
@@ -154,13 +158,14 @@ fn alpha_backdrop(bitmap: Bitmap<'_>) -> f32 {
     if bitmap.format != PixelFormat::Rgba {
         return 0.0;
     }
-    let (mut weighted, mut total) = (0.0f64, 0.0f64);
+    // Exact integer sums: alpha-weighted brightness (×765) and alpha.
+    let (mut weighted, mut total) = (0u64, 0u64);
     for p in bitmap.pixels.chunks_exact(4) {
-        let alpha = p[3] as f64;
-        weighted += alpha * (p[0] as f64 + p[1] as f64 + p[2] as f64) / 765.0;
+        let alpha = u64::from(p[3]);
+        weighted += alpha * (u64::from(p[0]) + u64::from(p[1]) + u64::from(p[2]));
         total += alpha;
     }
-    if total == 0.0 || weighted / total > 0.5 {
+    if total == 0 || weighted * 2 > total * 765 {
         0.0
     } else {
         1.0
@@ -191,12 +196,16 @@ fn border_mean(plane: &Plane) -> f32 {
     let (w, h) = (plane.width, plane.height);
     let band = (w.min(h) / 50).max(1);
     let (mut sum, mut count) = (0.0, 0usize);
-    for y in 0..h {
-        for x in 0..w {
-            if x < band || y < band || x >= w.saturating_sub(band) || y >= h.saturating_sub(band) {
-                sum += plane.values[y * w + x];
-                count += 1;
-            }
+    for (y, row) in plane.values.chunks_exact(w).enumerate() {
+        if y < band || y >= h.saturating_sub(band) {
+            sum += row.iter().sum::<f32>();
+            count += w;
+        } else {
+            // Only the left and right bands of the rows in between.
+            let (left, rest) = row.split_at(band.min(w));
+            let right = &rest[rest.len().saturating_sub(band)..];
+            sum += left.iter().sum::<f32>() + right.iter().sum::<f32>();
+            count += left.len() + right.len();
         }
     }
     sum / count as f32
@@ -218,23 +227,26 @@ fn median(values: &[f32]) -> f32 {
     1.0
 }
 
-/// The brightest 3×3 average: a stroke's level, not a single noisy pixel's.
+/// The brightest 3×3 average: a stroke's level, not a single noisy pixel's. Near the edges the
+/// average is over the pixels inside the image.
 fn blurred_max(plane: &Plane) -> f32 {
-    let (w, h) = (plane.width as isize, plane.height as isize);
+    let (w, h) = (plane.width, plane.height);
+    // Horizontal 3-sums (and how many pixels each covers), then vertical sums of those.
+    let window = |i: usize, n: usize| (i.saturating_sub(1), (i + 2).min(n));
+    let mut rows = vec![0.0f32; w * h];
+    for (src, dst) in plane.values.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
+        for (x, out) in dst.iter_mut().enumerate() {
+            let (a, b) = window(x, w);
+            *out = src[a..b].iter().sum();
+        }
+    }
     let mut best = 0.0f32;
     for y in 0..h {
+        let (a, b) = window(y, h);
         for x in 0..w {
-            let (mut sum, mut count) = (0.0, 0.0);
-            for dy in -1..=1 {
-                for dx in -1..=1 {
-                    let (sx, sy) = (x + dx, y + dy);
-                    if sx >= 0 && sy >= 0 && sx < w && sy < h {
-                        sum += plane.values[(sy * w + sx) as usize];
-                        count += 1.0;
-                    }
-                }
-            }
-            best = best.max(sum / count);
+            let (c, d) = window(x, w);
+            let sum: f32 = (a..b).map(|yy| rows[yy * w + x]).sum();
+            best = best.max(sum / ((b - a) * (d - c)) as f32);
         }
     }
     best
