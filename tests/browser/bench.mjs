@@ -1,6 +1,7 @@
 // Browser figures for the README: sizes of what the page loads (raw and gzip), time from
-// navigation to `ready`, and pen-up-to-answer latency, in headless Chromium (WebGPU on
-// SwiftShader, and the CPU fallback). Prints figures; asserts nothing.
+// navigation to `ready`, pen-up-to-answer latency and its stages (pad pixels + preprocess;
+// network with upload and read-back), in headless Chromium (WebGPU on SwiftShader, and the CPU
+// fallback). Prints figures; asserts nothing.
 //   node tests/browser/bench.mjs [runs]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ async function timings(webgpu) {
   const browser = await launch({ webgpu });
   const ready = [];
   const penUp = [];
+  const prepare = [];
+  const model = [];
   const digits = testDigits(DATA, runs);
   try {
     for (let i = 0; i < Math.min(runs, 5); i++) {
@@ -65,12 +68,20 @@ async function timings(webgpu) {
       // The answer may already be final when the pen lifts: that counts as 0 ms.
       const last = await page.evaluate(() => window.__penUp.at(-1) ?? 0);
       penUp.push(last);
+      // The stages of the final answer: pad pixels + preprocess, then the network with upload
+      // and read-back.
+      const stages = await page.evaluate(() => ({ ...document.querySelector('#prediction').dataset }));
+      prepare.push(Number(stages.prepareMs));
+      model.push(Number(stages.modelMs));
     }
   } finally {
     await browser.close();
     await server.close();
   }
-  return { ready: median(ready), penUp: median(penUp), penUpMax: Math.max(...penUp) };
+  return {
+    ready: median(ready), penUp: median(penUp), penUpMax: Math.max(...penUp),
+    prepare: median(prepare), model: median(model), firstModel: model[0],
+  };
 }
 
 const rows = sizes();
@@ -86,5 +97,7 @@ console.log(`  ${'total'.padEnd(42)} ${mb(raw).padStart(10)} raw ${mb(gzip).padS
 for (const webgpu of [true, false]) {
   const t = await timings(webgpu);
   console.log(`${webgpu ? 'WebGPU (SwiftShader)' : 'CPU fallback'}: navigation to ready ${t.ready} ms (median of 5), ` +
-    `pen-up to answer ${t.penUp.toFixed(1)} ms median, ${t.penUpMax.toFixed(1)} ms worst (${runs} digits)`);
+    `pen-up to answer ${t.penUp.toFixed(1)} ms median, ${t.penUpMax.toFixed(1)} ms worst (${runs} digits); ` +
+    `per answer: preprocess ${t.prepare.toFixed(1)} ms, network ${t.model.toFixed(1)} ms median ` +
+    `(first answer's network ${t.firstModel.toFixed(1)} ms)`);
 }

@@ -166,10 +166,12 @@ fn schedule(app: &Shared) {
     let app = app.clone();
     spawn_local(async move {
         loop {
+            let prepare_started = now();
             let (generation, input, engine) = {
                 let a = app.borrow();
                 (a.generation, a.input(), a.engine.clone().expect("ready"))
             };
+            let prepare_ms = now() - prepare_started;
             match input {
                 Err(PreprocessError::Blank) => app.borrow().view.show_nothing("Draw a digit"),
                 Err(e) => app
@@ -180,12 +182,14 @@ fn schedule(app: &Shared) {
                     let started = now();
                     match engine.classify(&input).await {
                         Ok(output) => {
+                            let model_ms = now() - started;
                             let a = app.borrow();
                             a.view.show(&output, &input);
+                            a.view.set_timing(prepare_ms, model_ms);
                             a.view.set_status(&format!(
                                 "{} · last answer in {:.1} ms",
                                 engine.label(),
-                                now() - started
+                                prepare_ms + model_ms
                             ));
                         }
                         Err(message) if engine.backend == Backend::WebGpu => {

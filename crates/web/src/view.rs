@@ -92,6 +92,16 @@ impl View {
             .ok();
     }
 
+    /// How long the last answer took: reading and preprocessing the pad, and running the
+    /// network (upload, forward pass, read-back). For the browser benchmark.
+    pub fn set_timing(&self, prepare_ms: f64, model_ms: f64) {
+        let p = &self.prediction;
+        p.set_attribute("data-prepare-ms", &format!("{prepare_ms:.2}"))
+            .ok();
+        p.set_attribute("data-model-ms", &format!("{model_ms:.2}"))
+            .ok();
+    }
+
     /// The answer for `input`.
     pub fn show(&self, output: &Output, input: &[f32; IMAGE_PIXELS]) {
         let digit = output.digit();
