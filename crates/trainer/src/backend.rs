@@ -13,6 +13,8 @@ pub enum Backend {
     Flex,
     /// Burn's wgpu backend: Vulkan, Metal or DX12 (on a machine without a GPU, Mesa's lavapipe).
     Wgpu,
+    /// Burn's LibTorch backend on the CPU (oneDNN and MKL); an optional build feature.
+    Tch,
 }
 
 impl Backend {
@@ -27,6 +29,16 @@ impl Backend {
                 "this trainer was built without the `wgpu` feature: \
                  cargo build --release -p mnist-trainer --features wgpu"
             ),
+            // Burn 0.22 deprecates burn-tch in favour of its CubeCL CPU backend, which needs an
+            // LLVM download and does not build offline; LibTorch is the fast CPU option today.
+            #[cfg(feature = "tch")]
+            #[allow(deprecated)]
+            Backend::Tch => Ok(Device::libtorch()),
+            #[cfg(not(feature = "tch"))]
+            Backend::Tch => anyhow::bail!(
+                "this trainer was built without the `tch` feature: \
+                 scripts/install-libtorch.sh, then build with --features tch (see the README)"
+            ),
         }
     }
 
@@ -37,6 +49,7 @@ impl Backend {
         let name = match self {
             Backend::Flex => "flex",
             Backend::Wgpu => "wgpu",
+            Backend::Tch => "tch",
         };
         // SAFETY: called at the start of `main`, while the process has a single thread.
         unsafe { std::env::set_var("BURN_DEVICE", name) };

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod augment;
 pub mod backend;
+pub mod bench;
 pub mod checkpoint;
 pub mod evaluate;
 pub mod export;

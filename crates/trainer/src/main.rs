@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use mnist_model::weights;
+use mnist_model::weights::{self, Precision};
 use mnist_trainer::backend::Backend;
+use mnist_trainer::bench;
 use mnist_trainer::evaluate::evaluate;
 use mnist_trainer::export::{self, paths};
 use mnist_trainer::fetch;
@@ -62,6 +63,9 @@ enum Command {
         resume: bool,
         #[arg(long, value_enum, default_value_t = Backend::Flex)]
         backend: Backend,
+        /// How the exported weights are stored: int8 (smallest download), f16 or f32.
+        #[arg(long, default_value = "int8")]
+        precision: Precision,
     },
     /// Test accuracy, per-class accuracy and confusion matrix of a weights file.
     Eval {
@@ -86,6 +90,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Backend::Flex)]
         backend: Backend,
     },
+    /// Time one training epoch and one test-set evaluation, printed as one JSON line (for
+    /// `bench/train_vs_keras.py`, which runs this beside the Keras reference).
+    BenchEpoch {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        #[arg(long, default_value_t = 128)]
+        batch_size: usize,
+        /// Train on the first N of the 55,000 training images only.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value_t = Backend::Flex)]
+        backend: Backend,
+    },
     /// Recognise the digit in PNG or JPEG images (photos of paper, screenshots of a pad).
     Predict {
         #[arg(long)]
@@ -102,7 +119,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Train { backend, .. } = &cli.command {
+    if let Command::Train { backend, .. } | Command::BenchEpoch { backend, .. } = &cli.command {
         backend.make_default();
     }
     match run(cli) {
@@ -117,6 +134,15 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Fetch { data } => fetch::fetch(&data)?,
+        Command::BenchEpoch {
+            data,
+            batch_size,
+            limit,
+            backend,
+        } => {
+            let timing = bench::epoch(backend, &data, batch_size, limit)?;
+            println!("{}", serde_json::to_string(&timing)?);
+        }
         Command::Train {
             data,
             out,
@@ -129,6 +155,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_augment,
             resume,
             backend,
+            precision,
         } => {
             let config = TrainConfig {
                 epochs,
@@ -146,6 +173,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let (card, report) = export::export(
                 &outcome.model,
+                precision,
                 &config,
                 &outcome.history,
                 outcome.train_images,
@@ -156,9 +184,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (weights_path, card_path) = paths(&out);
             println!("\n{report}\n");
             println!(
-                "wrote {} ({} bytes, f16) and {}",
+                "wrote {} ({} bytes, {}) and {}",
                 weights_path.display(),
                 card.weights_bytes,
+                card.weights_precision,
                 card_path.display()
             );
             println!(

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::GradientsParams;
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Int, Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressStyle};
 use mnist_model::network::images_tensor;
@@ -161,7 +161,6 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
         }
     };
 
-    let loss_fn = CrossEntropyLossConfig::new().init(&train_device);
     let augmentation = config.augment.then(Augmentation::default);
     for epoch in first_epoch..=config.epochs {
         let started = Instant::now();
@@ -182,14 +181,14 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
                 images = augmentation.apply(images, &mut rng);
             }
             let labels: Vec<i64> = chunk.iter().map(|&i| train_set.labels[i] as i64).collect();
-            let targets = Tensor::<1, Int>::from_data(
-                TensorData::new(labels.clone(), [chunk.len()]),
-                &train_device,
+            let rate = config.schedule.rate(
+                config.learning_rate,
+                (epoch - 1) * batches + step,
+                config.epochs * batches,
             );
-
-            let logits = model.forward(images.autodiff());
-            let loss = loss_fn.forward(logits.clone(), targets);
-            let loss_value = loss.clone().into_scalar::<f32>() as f64;
+            let outcome = sgd_step(model, &mut optimizer, images, &labels, rate);
+            model = outcome.model;
+            let loss_value = outcome.loss;
             if !loss_value.is_finite() {
                 bar.abandon();
                 let kept = match epoch - 1 {
@@ -205,24 +204,7 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
                     step + 1
                 );
             }
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            let rate = config.schedule.rate(
-                config.learning_rate,
-                (epoch - 1) * batches + step,
-                config.epochs * batches,
-            );
-            model = optimizer.step(rate, model, grads);
-
-            let predicted = logits
-                .inner()
-                .into_data()
-                .try_to_vec::<f32>()
-                .expect("f32 logits");
-            correct += predicted
-                .chunks(mnist_model::NUM_CLASSES)
-                .zip(&labels)
-                .filter(|(row, label)| argmax(row) == **label as usize)
-                .count();
+            correct += outcome.correct;
             loss_sum += loss_value * chunk.len() as f64;
             seen += chunk.len();
             bar.inc(1);
@@ -263,6 +245,57 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
         history,
         train_images: train_set.len(),
     })
+}
+
+/// What one optimiser step did.
+pub struct Step {
+    pub model: Cnn,
+    /// Mean cross-entropy of the batch (before the update).
+    pub loss: f64,
+    /// Images of the batch the model got right (before the update).
+    pub correct: usize,
+}
+
+/// One Adam step at learning rate `rate` on `images` (on the inner device of `model`'s
+/// autodiff device) and their `labels`. A non-finite loss leaves the model unchanged.
+pub fn sgd_step(
+    model: Cnn,
+    optimizer: &mut ModuleOptimizer,
+    images: Tensor<4>,
+    labels: &[i64],
+    rate: f64,
+) -> Step {
+    let device = model.devices()[0].clone();
+    let targets =
+        Tensor::<1, Int>::from_data(TensorData::new(labels.to_vec(), [labels.len()]), &device);
+    let logits = model.forward(images.autodiff());
+    let loss = CrossEntropyLossConfig::new()
+        .init(&device)
+        .forward(logits.clone(), targets);
+    let loss_value = loss.clone().into_scalar::<f32>() as f64;
+    let predicted = logits
+        .inner()
+        .into_data()
+        .try_to_vec::<f32>()
+        .expect("f32 logits");
+    let correct = predicted
+        .chunks(mnist_model::NUM_CLASSES)
+        .zip(labels)
+        .filter(|(row, label)| argmax(row) == **label as usize)
+        .count();
+    if !loss_value.is_finite() {
+        return Step {
+            model,
+            loss: loss_value,
+            correct,
+        };
+    }
+    let grads = GradientsParams::from_grads(loss.backward(), &model);
+    Step {
+        model: optimizer.step(rate, model, grads),
+        loss: loss_value,
+        correct,
+    }
 }
 
 /// Mixes two numbers into a well-spread seed (SplitMix64 finaliser).

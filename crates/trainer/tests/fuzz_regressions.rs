@@ -32,11 +32,16 @@ fn idx_inputs() {
     }
 }
 
+include!("../../../fuzz/fuzz_targets/weights_input.rs");
+
 #[test]
 fn weights_inputs() {
     for data in inputs("weights") {
         let _ = weights::inspect(&data);
         let _ = weights::decode(&data, &Device::flex());
+        if let Some(file) = weights_file(&data) {
+            let _ = weights::decode(&file, &Device::flex());
+        }
     }
 }
 

@@ -1,0 +1,75 @@
+//! `trainer bench-epoch`: one training epoch on the seed's 55k images and one evaluation of
+//! the 10k test set, timed the way the Keras reference (`bench/keras_seed.py`) times itself,
+//! so `bench/train_vs_keras.py` can put the two side by side.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Result;
+use burn::module::Module;
+use mnist_model::network::images_tensor;
+use mnist_model::{Cnn, IMAGE_PIXELS};
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use rand::seq::SliceRandom;
+use serde::Serialize;
+
+use crate::backend::Backend;
+use crate::checkpoint;
+use crate::evaluate::evaluate;
+use crate::mnist::{self, VALIDATION_IMAGES};
+use crate::train::sgd_step;
+
+/// The figures of one timed epoch; field names follow the Keras script's output.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochTiming {
+    pub train_s: f64,
+    pub train_img_s: f64,
+    pub eval_s: f64,
+    pub eval_img_s: f64,
+    pub test_acc: f64,
+}
+
+/// Trains a fresh network for one epoch (no augmentation, like the reference) with Adam at
+/// 1e-3 on the first `limit` (default 55,000) training images, then evaluates the test set.
+pub fn epoch(
+    backend: Backend,
+    data: &Path,
+    batch_size: usize,
+    limit: Option<usize>,
+) -> Result<EpochTiming> {
+    anyhow::ensure!(batch_size > 0, "the batch size must be at least 1");
+    let all = mnist::load_train(data)?;
+    let test = mnist::load_test(data)?;
+    let split_at = all.len().saturating_sub(VALIDATION_IMAGES);
+    let train = all.slice(0..limit.map_or(split_at, |n| n.min(split_at)));
+    anyhow::ensure!(!train.is_empty(), "no training images to time");
+
+    let device = backend.device()?;
+    let train_device = device.clone().autodiff();
+    train_device.seed(0);
+    let mut model = Cnn::new(&train_device);
+    let mut optimizer = checkpoint::optimizer();
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    order.shuffle(&mut SmallRng::seed_from_u64(0));
+
+    let started = Instant::now();
+    for chunk in order.chunks(batch_size) {
+        let inputs: Vec<[f32; IMAGE_PIXELS]> = chunk.iter().map(|&i| train.input(i)).collect();
+        let labels: Vec<i64> = chunk.iter().map(|&i| train.labels[i] as i64).collect();
+        let images = images_tensor(&inputs, &device);
+        model = sgd_step(model, &mut optimizer, images, &labels, 1e-3).model;
+    }
+    let train_s = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let report = evaluate(&model.valid(), &test, &device);
+    let eval_s = started.elapsed().as_secs_f64();
+    Ok(EpochTiming {
+        train_s,
+        train_img_s: train.len() as f64 / train_s,
+        eval_s,
+        eval_img_s: test.len() as f64 / eval_s,
+        test_acc: report.accuracy,
+    })
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Our trainer beside the seed's Keras model on this machine (see bench/train_vs_keras.py):
+#   scripts/bench-train.sh [--rounds 3] [--limit N] [--backend flex] [--backend tch]
+# Installs what it needs: the MNIST files, TensorFlow (tensorflow-cpu in a venv) and, for
+# `--backend tch`, LibTorch (scripts/install-libtorch.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cache=$HOME/.cache/mnist-web
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
+scripts/get-mnist-offline.sh data
+venv=$cache/keras-venv
+if ! "$venv/bin/python" -c 'import tensorflow' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet tensorflow-cpu numpy
+fi
+trainer=$CARGO_TARGET_DIR/release/trainer
+if [[ " $* " == *" tch "* ]]; then
+  scripts/install-libtorch.sh "$cache/libtorch"
+  export LIBTORCH=$cache/libtorch LD_LIBRARY_PATH=$cache/libtorch/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  # Its own target directory: the feature changes Burn's build.
+  CARGO_TARGET_DIR=$cache/target-tch cargo build --release --quiet -p mnist-trainer --features tch
+  trainer=$cache/target-tch/release/trainer
+else
+  cargo build --release --quiet -p mnist-trainer
+fi
+exec python3 bench/train_vs_keras.py --trainer "$trainer" --python "$venv/bin/python" --data data "$@"
