@@ -116,13 +116,23 @@ pub fn encode(
             }
         }
     }
+    pack(tensors, precision.name(), extra)
+}
+
+/// Writes `tensors` as a weights file of this network: architecture metadata, the stated
+/// `precision` and the checksum. [`encode`] uses it; so do tests and the fuzzer, to build
+/// well-formed files that hold unusual tensors.
+pub fn pack(
+    mut tensors: Vec<burn_pack::Tensor>,
+    precision: &str,
+    extra: &[(&str, String)],
+) -> Result<Vec<u8>, WeightsError> {
     tensors.sort_by(|a, b| a.name.cmp(&b.name));
     let checksum = checksum(&tensors)?;
-
     let mut writer = Writer::new(tensors)
         .with_metadata(KEY_ARCHITECTURE, ARCHITECTURE)
         .with_metadata(KEY_VERSION, &ARCHITECTURE_VERSION.to_string())
-        .with_metadata(KEY_PRECISION, precision.name())
+        .with_metadata(KEY_PRECISION, precision)
         .with_metadata(KEY_CHECKSUM, &format!("{checksum:08x}"));
     for (key, value) in extra {
         writer = writer.with_metadata(key, value);
@@ -407,14 +417,7 @@ mod tests {
             .into_iter()
             .filter(|t| t.name != "fc1.weight.scale")
             .collect();
-        let sum = checksum(&tensors).unwrap();
-        let bytes = burn_pack::Writer::new(tensors)
-            .with_metadata(KEY_ARCHITECTURE, ARCHITECTURE)
-            .with_metadata(KEY_VERSION, &ARCHITECTURE_VERSION.to_string())
-            .with_metadata(KEY_CHECKSUM, &format!("{sum:08x}"))
-            .into_bytes()
-            .unwrap()
-            .to_vec();
+        let bytes = pack(tensors, "int8", &[]).unwrap();
         let err = decode(&bytes, &Device::flex()).unwrap_err();
         assert!(matches!(err, WeightsError::Mismatch(_)), "{err}");
         assert!(err.to_string().contains("fc1.weight"), "{err}");
@@ -485,15 +488,7 @@ mod tests {
             None,
             TensorData::new(vec![0f32; 4], [2, 2]).into_bytes(),
         );
-        let tensors = vec![tensor];
-        let sum = checksum(&tensors).unwrap();
-        let bytes = burn_pack::Writer::new(tensors)
-            .with_metadata(KEY_ARCHITECTURE, ARCHITECTURE)
-            .with_metadata(KEY_VERSION, &ARCHITECTURE_VERSION.to_string())
-            .with_metadata(KEY_CHECKSUM, &format!("{sum:08x}"))
-            .into_bytes()
-            .unwrap()
-            .to_vec();
+        let bytes = pack(vec![tensor], "f32", &[]).unwrap();
         let err = decode(&bytes, &Device::flex()).unwrap_err();
         assert!(matches!(err, WeightsError::Mismatch(_)), "{err}");
     }
