@@ -92,3 +92,31 @@ fn refuses_to_resume_with_other_settings() {
     let err = train(&other, &common::data_dir(), out.path(), true).unwrap_err();
     assert!(format!("{err:#}").contains("other settings"), "{err:#}");
 }
+
+#[test]
+fn bench_epoch_prints_its_figures_as_json() {
+    // A separate process: its random generator is its own.
+    let output = common::trainer()
+        .args([
+            "bench-epoch",
+            "--limit",
+            "256",
+            "--batch-size",
+            "64",
+            "--data",
+        ])
+        .arg(common::data_dir())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for key in ["train_s", "train_img_s", "eval_s", "eval_img_s"] {
+        assert!(line[key].as_f64().unwrap() > 0.0, "{key}: {line}");
+    }
+    // Trained on 256 images, the network already beats chance on the 10,000 test images.
+    assert!(line["test_acc"].as_f64().unwrap() > 0.2, "{line}");
+}
