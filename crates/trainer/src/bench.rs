@@ -18,7 +18,7 @@ use crate::backend::Backend;
 use crate::checkpoint;
 use crate::evaluate::evaluate;
 use crate::mnist::{self, VALIDATION_IMAGES};
-use crate::train::sgd_step;
+use crate::train::train_step;
 
 /// The figures of one timed epoch; field names follow the Keras script's output.
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +58,7 @@ pub fn epoch(
         let inputs: Vec<[f32; IMAGE_PIXELS]> = chunk.iter().map(|&i| train.input(i)).collect();
         let labels: Vec<i64> = chunk.iter().map(|&i| train.labels[i] as i64).collect();
         let images = images_tensor(&inputs, &device);
-        model = sgd_step(model, &mut optimizer, images, &labels, 1e-3).model;
+        model = train_step(model, &mut optimizer, images, &labels, 1e-3).model;
     }
     let train_s = started.elapsed().as_secs_f64();
 

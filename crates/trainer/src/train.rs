@@ -186,7 +186,7 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
                 (epoch - 1) * batches + step,
                 config.epochs * batches,
             );
-            let outcome = sgd_step(model, &mut optimizer, images, &labels, rate);
+            let outcome = train_step(model, &mut optimizer, images, &labels, rate);
             model = outcome.model;
             let loss_value = outcome.loss;
             if !loss_value.is_finite() {
@@ -258,7 +258,7 @@ pub struct Step {
 
 /// One Adam step at learning rate `rate` on `images` (on the inner device of `model`'s
 /// autodiff device) and their `labels`. A non-finite loss leaves the model unchanged.
-pub fn sgd_step(
+pub fn train_step(
     model: Cnn,
     optimizer: &mut ModuleOptimizer,
     images: Tensor<4>,

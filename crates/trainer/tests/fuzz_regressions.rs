@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use burn::tensor::Device;
-use mnist_model::{Bitmap, preprocess, weights};
+use mnist_model::{Bitmap, image_file, preprocess, weights};
 use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
 
 fn inputs(target: &str) -> Vec<Vec<u8>> {
@@ -41,6 +41,15 @@ fn weights_inputs() {
         let _ = weights::decode(&data, &Device::flex());
         if let Some(file) = weights_file(&data) {
             let _ = weights::decode(&file, &Device::flex());
+        }
+    }
+}
+
+#[test]
+fn image_header_inputs() {
+    for data in inputs("image_header") {
+        if let Some((width, height)) = image_file::dimensions(&data) {
+            let _ = image_file::check(width, height);
         }
     }
 }
