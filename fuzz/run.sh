@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Fuzzes each target for SECONDS (default 300) with libFuzzer (needs the nightly toolchain and
+# Fuzzes each target (or the ones named) for SECONDS (default 300) with libFuzzer (needs the nightly toolchain and
 # `cargo install cargo-fuzz`), then keeps a minimised sample of each corpus in regressions/,
 # which `cargo test` replays (crates/trainer/tests/fuzz_regressions.rs).
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-300}
-for target in idx weights preprocess; do
+shift || true
+targets=${*:-idx weights preprocess image_header}
+for target in $targets; do
   mkdir -p corpus/$target regressions/$target
   cp -n regressions/$target/* corpus/$target/ 2>/dev/null || true
   echo "== $target: $seconds s"
@@ -15,5 +17,7 @@ for target in idx weights preprocess; do
   # Keep the corpus's smallest inputs for each feature, at most 40 files.
   rm -rf "min/$target" && mkdir -p "min/$target"
   cargo +nightly fuzz cmin -O "$target" "corpus/$target" >/dev/null 2>&1 || true
-  ls -S -r "corpus/$target" | head -40 | while read -r f; do cp "corpus/$target/$f" "regressions/$target/$f"; done
+  # (No `ls | head` pipe: with pipefail, head closing early would end the script.)
+  mapfile -t smallest < <(ls -S -r "corpus/$target")
+  for f in "${smallest[@]:0:40}"; do cp "corpus/$target/$f" "regressions/$target/$f"; done
 done

@@ -28,7 +28,7 @@ fn weights_file(data: &[u8]) -> Option<Vec<u8>> {
     while let (Some(name), Some(dtype), Some(shape)) = (bytes.next(), bytes.next(), bytes.next()) {
         let dtype = DTYPES[dtype as usize % DTYPES.len()];
         let shape: Vec<usize> = if shape & 0x80 != 0 {
-            SHAPES[shape as usize % SHAPES.len()].to_vec()
+            SHAPES[(shape & 0x7f) as usize % SHAPES.len()].to_vec()
         } else {
             (0..shape % 4).map(|_| bytes.next().unwrap_or(0) as usize % 9).collect()
         };

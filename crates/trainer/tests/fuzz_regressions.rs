@@ -69,3 +69,17 @@ fn preprocess_inputs() {
         }
     }
 }
+
+/// The hand-made seeds get past the header and checksum to the checks on the tensors.
+#[test]
+fn weights_seeds_reach_the_tensor_checks() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/weights");
+    let error = |seed: &str| {
+        let file = weights_file(&std::fs::read(dir.join(seed)).unwrap()).unwrap();
+        weights::decode(&file, &Device::flex()).unwrap_err().to_string()
+    };
+    assert!(error("seed-small-real-f32").contains("missing"));
+    assert!(error("seed-nan").contains("fc2.bias holds the value NaN"));
+    assert!(error("seed-int8-no-scale").contains("fc1.weight is int8 but has no .scale"));
+    assert!(error("seed-int8-with-scale").contains("do not fit"));
+}
