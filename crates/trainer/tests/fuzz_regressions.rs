@@ -76,7 +76,9 @@ fn weights_seeds_reach_the_tensor_checks() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/weights");
     let error = |seed: &str| {
         let file = weights_file(&std::fs::read(dir.join(seed)).unwrap()).unwrap();
-        weights::decode(&file, &Device::flex()).unwrap_err().to_string()
+        weights::decode(&file, &Device::flex())
+            .unwrap_err()
+            .to_string()
     };
     assert!(error("seed-small-real-f32").contains("missing"));
     assert!(error("seed-nan").contains("fc2.bias holds the value NaN"));
