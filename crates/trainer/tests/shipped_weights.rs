@@ -33,19 +33,13 @@ fn redrawn(
 
 #[test]
 fn eval_reports_at_least_99_4_percent_on_the_10k_test_set() {
-    let output = common::trainer()
-        .args(["eval", "--json", "--weights"])
-        .arg(common::shipped_weights())
-        .arg("--data")
-        .arg(common::data_dir())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let report = common::json_output(
+        common::trainer()
+            .args(["eval", "--json", "--weights"])
+            .arg(common::shipped_weights())
+            .arg("--data")
+            .arg(common::data_dir()),
     );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let accuracy = report["accuracy"].as_f64().unwrap();
     println!("shipped weights: test accuracy {:.2}%", 100.0 * accuracy);
     assert_eq!(report["n"], 10_000);

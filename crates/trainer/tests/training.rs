@@ -96,24 +96,18 @@ fn refuses_to_resume_with_other_settings() {
 #[test]
 fn bench_epoch_prints_its_figures_as_json() {
     // A separate process: its random generator is its own.
-    let output = common::trainer()
-        .args([
-            "bench-epoch",
-            "--limit",
-            "256",
-            "--batch-size",
-            "64",
-            "--data",
-        ])
-        .arg(common::data_dir())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let line = common::json_output(
+        common::trainer()
+            .args([
+                "bench-epoch",
+                "--limit",
+                "256",
+                "--batch-size",
+                "64",
+                "--data",
+            ])
+            .arg(common::data_dir()),
     );
-    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     for key in ["train_s", "train_img_s", "eval_s", "eval_img_s"] {
         assert!(line[key].as_f64().unwrap() > 0.0, "{key}: {line}");
     }

@@ -31,3 +31,14 @@ pub fn shipped_weights() -> PathBuf {
 pub fn trainer() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_trainer"))
 }
+
+/// Runs `command`, checks that it succeeded, and parses its output as one JSON value.
+pub fn json_output(command: &mut std::process::Command) -> serde_json::Value {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
