@@ -228,6 +228,7 @@ fn a_run_diverging_after_a_checkpoint_keeps_that_checkpoint() {
     let second = run(&["--epochs", "2", "--resume"]);
     assert!(!second.status.success());
     let message = stderr(&second);
+    println!("{message}");
     assert!(
         message.contains("training diverged")
             && message.contains("at epoch 2")
