@@ -5,7 +5,7 @@ same data, same batch size. Runs alternate (ours, Keras, Keras, ours, ...) so ma
 both; prints every run, then each figure's median and the ratio ours/Keras.
 
 Usage: bench/train_vs_keras.py --trainer PATH --python KERAS_PYTHON [--data data] [--rounds 3]
-       [--batch 128] [--limit N] [--backend flex] [--backend tch ...]
+       [--batch 128] [--limit N] [--backend flex] [--backend tch] [--backend tch+bf16 ...]
 `scripts/bench-train.sh` builds the trainer, installs TensorFlow in a venv and calls this.
 """
 import argparse, json, os, statistics, subprocess, sys
@@ -45,9 +45,10 @@ OUT, ERR = os.path.join(tmp, f"bench-{os.getpid()}.out"), os.path.join(tmp, f"be
 
 limit = ["--limit", str(a.limit)] if a.limit else []
 contenders = {"keras": [a.python, os.path.join(HERE, "keras_seed.py"), a.data, "--batch", str(a.batch)] + limit}
-for b in backends:
+for b in backends:  # a backend name, optionally with "+bf16"
+    name, _, bf16 = b.partition("+")
     contenders[f"burn-{b}"] = [a.trainer, "bench-epoch", "--data", a.data, "--batch-size", str(a.batch),
-                               "--backend", b] + limit
+                               "--backend", name] + (["--bf16"] if bf16 else []) + limit
 env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 results = {name: [] for name in contenders}
@@ -65,12 +66,12 @@ figures = [("train_img_s", "training images/s", "higher"), ("eval_img_s", "evalu
            ("train_s", "training epoch s", "lower"), ("peak_mb", "peak memory MB", "lower")]
 median = {n: {k: statistics.median(f[k] for f in results[n]) for k, _, _ in figures} for n in names}
 print(f"\nmedians of {a.rounds} runs, batch {a.batch}, {a.limit or 55000} training images, 10000 test images")
-header = f"{'figure':<22}{'keras':>10}" + "".join(f"{n:>14}{'ratio':>8}" for n in names if n != "keras")
+header = f"{'figure':<22}{'keras':>10}" + "".join(f"{n:>16}{'ratio':>8}" for n in names if n != "keras")
 print(header)
 for key, label, better in figures:
     row = f"{label:<22}{median['keras'][key]:>10.1f}"
     for n in names:
         if n != "keras":
-            row += f"{median[n][key]:>14.1f}{median[n][key] / median['keras'][key]:>7.2f}x"
+            row += f"{median[n][key]:>16.1f}{median[n][key] / median['keras'][key]:>7.2f}x"
     print(row + f"   ({better} is better)")
 print(json.dumps({"rounds": a.rounds, "batch": a.batch, "medians": median}))

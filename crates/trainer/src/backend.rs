@@ -42,6 +42,18 @@ impl Backend {
         }
     }
 
+    /// The device for inference, computing in bfloat16 instead of f32 (experimental: fast on
+    /// LibTorch where the CPU has AVX512_BF16; slower on flex).
+    pub fn bf16_device(self) -> Result<Device> {
+        let mut device = self.device()?;
+        device
+            .configure(
+                burn::tensor::DeviceConfig::default().float_dtype(burn::tensor::FloatDType::BF16),
+            )
+            .map_err(|e| anyhow::anyhow!("cannot compute in bf16 on {self:?}: {e:?}"))?;
+        Ok(device)
+    }
+
     /// Makes this backend Burn's default device, which Burn uses where it takes no device
     /// argument (restoring optimizer state from a checkpoint). Call before any other thread
     /// starts.

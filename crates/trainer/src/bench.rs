@@ -31,12 +31,14 @@ pub struct EpochTiming {
 }
 
 /// Trains a fresh network for one epoch (no augmentation, like the reference) with Adam at
-/// 1e-3 on the first `limit` (default 55,000) training images, then evaluates the test set.
+/// 1e-3 on the first `limit` (default 55,000) training images, then evaluates the test set;
+/// with `bf16`, all of it in bfloat16.
 pub fn epoch(
     backend: Backend,
     data: &Path,
     batch_size: usize,
     limit: Option<usize>,
+    bf16: bool,
 ) -> Result<EpochTiming> {
     anyhow::ensure!(batch_size > 0, "the batch size must be at least 1");
     let all = mnist::load_train(data)?;
@@ -45,7 +47,11 @@ pub fn epoch(
     let train = all.slice(0..limit.map_or(split_at, |n| n.min(split_at)));
     anyhow::ensure!(!train.is_empty(), "no training images to time");
 
-    let device = backend.device()?;
+    let device = if bf16 {
+        backend.bf16_device()?
+    } else {
+        backend.device()?
+    };
     let train_device = device.clone().autodiff();
     train_device.seed(0);
     let mut model = Cnn::new(&train_device);

@@ -34,6 +34,7 @@ pub fn evaluate(model: &Cnn, split: &Split, device: &Device) -> Report {
         let (_, probabilities) = model.classify(&images, device);
         let probabilities = probabilities
             .into_data()
+            .convert::<f32>()
             .try_to_vec::<f32>()
             .expect("probabilities are f32");
         for (row, &i) in probabilities.chunks(NUM_CLASSES).zip(chunk) {

@@ -102,6 +102,9 @@ enum Command {
         limit: Option<usize>,
         #[arg(long, value_enum, default_value_t = Backend::Flex)]
         backend: Backend,
+        /// Compute in bfloat16 (experimental; fast with `--backend tch` on CPUs with AVX512_BF16).
+        #[arg(long)]
+        bf16: bool,
     },
     /// Recognise the digit in PNG or JPEG images (photos of paper, screenshots of a pad).
     Predict {
@@ -139,8 +142,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             batch_size,
             limit,
             backend,
+            bf16,
         } => {
-            let timing = bench::epoch(backend, &data, batch_size, limit)?;
+            let timing = bench::epoch(backend, &data, batch_size, limit, bf16)?;
             println!("{}", serde_json::to_string(&timing)?);
         }
         Command::Train {

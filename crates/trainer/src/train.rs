@@ -276,6 +276,7 @@ pub fn train_step(
     let predicted = logits
         .inner()
         .into_data()
+        .convert::<f32>()
         .try_to_vec::<f32>()
         .expect("f32 logits");
     let correct = predicted

@@ -114,3 +114,21 @@ fn bench_epoch_prints_its_figures_as_json() {
     // Trained on 256 images, the network already beats chance on the 10,000 test images.
     assert!(line["test_acc"].as_f64().unwrap() > 0.2, "{line}");
 }
+
+#[test]
+fn bench_epoch_can_compute_in_bf16() {
+    let line = common::json_output(
+        common::trainer()
+            .args([
+                "bench-epoch",
+                "--bf16",
+                "--limit",
+                "256",
+                "--batch-size",
+                "64",
+                "--data",
+            ])
+            .arg(common::data_dir()),
+    );
+    assert!(line["test_acc"].as_f64().unwrap() > 0.2, "{line}");
+}
