@@ -1,7 +1,7 @@
 //! Which Burn device the trainer computes on.
 
 use anyhow::Result;
-use burn::tensor::Device;
+use burn::tensor::{Device, DeviceConfig, FloatDType};
 
 /// A Burn backend the trainer can run on.
 #[derive(
@@ -43,14 +43,17 @@ impl Backend {
     }
 
     /// The device for inference, computing in bfloat16 instead of f32 (experimental: fast on
-    /// LibTorch where the CPU has AVX512_BF16; slower on flex).
+    /// LibTorch where the CPU has AVX512_BF16; slower on flex). The float type is a setting of
+    /// the device itself, fixed once the device is first used.
     pub fn bf16_device(self) -> Result<Device> {
+        self.with_float(FloatDType::BF16)
+    }
+
+    fn with_float(self, float: FloatDType) -> Result<Device> {
         let mut device = self.device()?;
         device
-            .configure(
-                burn::tensor::DeviceConfig::default().float_dtype(burn::tensor::FloatDType::BF16),
-            )
-            .map_err(|e| anyhow::anyhow!("cannot compute in bf16 on {self:?}: {e:?}"))?;
+            .configure(DeviceConfig::default().float_dtype(float))
+            .map_err(|e| anyhow::anyhow!("cannot compute in {float:?} on {self:?}: {e:?}"))?;
         Ok(device)
     }
 

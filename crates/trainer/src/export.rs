@@ -75,7 +75,13 @@ pub fn export(
         ],
     )?;
     // Measure what ships: the file as the browser will load it.
-    let device = config.backend.device()?;
+    // The weights are f32 (or narrower) whatever the run computed in; a bf16 run's device
+    // stays bf16, so its file is measured on flex, in f32, as the page computes.
+    let device = if config.bf16 {
+        burn::tensor::Device::flex()
+    } else {
+        config.backend.device()?
+    };
     let (shipped, _) = weights::decode(&bytes, &device)?;
     let report = evaluate(&shipped, test, &device);
 

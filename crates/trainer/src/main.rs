@@ -63,6 +63,9 @@ enum Command {
         resume: bool,
         #[arg(long, value_enum, default_value_t = Backend::Flex)]
         backend: Backend,
+        /// Compute in bfloat16 (experimental; fast with `--backend tch` on CPUs with AVX512_BF16).
+        #[arg(long)]
+        bf16: bool,
         /// How the exported weights are stored: int8 (smallest download), f16 or f32.
         #[arg(long, default_value = "int8")]
         precision: Precision,
@@ -159,6 +162,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_augment,
             resume,
             backend,
+            bf16,
             precision,
         } => {
             let config = TrainConfig {
@@ -170,6 +174,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 augment: !no_augment,
                 schedule: lr_schedule,
                 backend,
+                bf16,
             };
             let outcome = train::train(&config, &data, &out, resume)?;
             let test = mnist::load_test(&data)?;

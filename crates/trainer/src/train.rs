@@ -36,6 +36,9 @@ pub struct TrainConfig {
     pub augment: bool,
     pub schedule: Schedule,
     pub backend: Backend,
+    /// Compute in bfloat16 (experimental; see `Backend::bf16_device`).
+    #[serde(default)]
+    pub bf16: bool,
 }
 
 impl TrainConfig {
@@ -110,6 +113,11 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     if config.epochs == 0 || config.batch_size == 0 {
         bail!("epochs and batch size must be at least 1");
     }
+    if config.bf16 && config.backend == Backend::Flex {
+        // The export checks the weights in f32 on flex, and a device's float type is fixed
+        // once used; bf16 is also slower than f32 on flex.
+        bail!("--bf16 trains with --backend tch (or wgpu); on flex it would be slower, not faster");
+    }
     if !(config.learning_rate.is_finite() && config.learning_rate > 0.0) {
         bail!("the learning rate must be a positive number");
     }
@@ -128,7 +136,11 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     let train_set = all.slice(0..train_len);
     let validation = all.slice(split_at..all.len());
 
-    let device = config.backend.device()?;
+    let device = if config.bf16 {
+        config.backend.bf16_device()?
+    } else {
+        config.backend.device()?
+    };
     let train_device = device.clone().autodiff();
     let (mut model, mut optimizer, mut history, first_epoch) = match resume
         .then(|| checkpoint::load(out, &train_device))

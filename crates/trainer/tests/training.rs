@@ -29,6 +29,7 @@ fn tiny(epochs: usize) -> TrainConfig {
         augment: true,
         schedule: Schedule::Constant,
         backend: Backend::Flex,
+        bf16: false,
     }
 }
 
@@ -131,4 +132,23 @@ fn bench_epoch_can_compute_in_bf16() {
             .arg(common::data_dir()),
     );
     assert!(line["test_acc"].as_f64().unwrap() > 0.2, "{line}");
+}
+
+#[test]
+fn bf16_training_on_flex_is_refused_with_a_reason() {
+    let output = common::trainer()
+        .args([
+            "train", "--bf16", "--epochs", "1", "--limit", "50", "--data",
+        ])
+        .arg(common::data_dir())
+        .arg("--out")
+        .arg(tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--bf16 trains with --backend tch"),
+        "{stderr}"
+    );
 }
