@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use burn::tensor::Device;
+use image::ImageDecoder;
 use mnist_model::image_file;
 use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess};
 use serde::Serialize;
@@ -33,23 +34,22 @@ impl Prediction {
 /// Decodes a PNG or JPEG file (within size limits) and preprocesses it into a model input.
 pub fn load_input(path: &Path) -> Result<[f32; IMAGE_PIXELS]> {
     let unreadable = || format!("{} is not a readable PNG or JPEG image", path.display());
-    let open = || -> Result<image::ImageReader<_>> {
-        image::ImageReader::open(path)
-            .with_context(|| format!("cannot open {}", path.display()))?
-            .with_guessed_format()
-            .with_context(|| format!("cannot read {}", path.display()))
-    };
+    let mut decoder = image::ImageReader::open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?
+        .with_guessed_format()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .into_decoder()
+        .with_context(unreadable)?;
     // The header alone says how large the image claims to be: refuse before decoding.
-    let (width, height) = open()?.into_dimensions().with_context(unreadable)?;
+    let (width, height) = decoder.dimensions();
     image_file::check(width, height).with_context(|| path.display().to_string())?;
-    let mut reader = open()?;
     // A backstop in case a decoder allocates more than the header suggests.
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(image_file::MAX_SIDE);
     limits.max_image_height = Some(image_file::MAX_SIDE);
     limits.max_alloc = Some(image_file::MAX_PIXELS * 8);
-    reader.limits(limits);
-    let image = reader.decode().with_context(unreadable)?;
+    decoder.set_limits(limits).with_context(unreadable)?;
+    let image = image::DynamicImage::from_decoder(decoder).with_context(unreadable)?;
     let (width, height) = (image.width() as usize, image.height() as usize);
     let bitmap = match &image {
         // Grey stays grey: a quarter of the memory of RGBA.
