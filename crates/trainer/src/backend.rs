@@ -42,18 +42,16 @@ impl Backend {
         }
     }
 
-    /// The device for inference, computing in bfloat16 instead of f32 (experimental: fast on
-    /// LibTorch where the CPU has AVX512_BF16; slower on flex). The float type is a setting of
-    /// the device itself, fixed once the device is first used.
-    pub fn bf16_device(self) -> Result<Device> {
-        self.with_float(FloatDType::BF16)
-    }
-
-    fn with_float(self, float: FloatDType) -> Result<Device> {
+    /// The device for inference, computing in bfloat16 with `bf16` (experimental: fast on
+    /// LibTorch where the CPU has AVX512_BF16; slower on flex), else in f32. The float type is a
+    /// setting of the device itself, fixed once the device is first used.
+    pub fn compute_device(self, bf16: bool) -> Result<Device> {
         let mut device = self.device()?;
-        device
-            .configure(DeviceConfig::default().float_dtype(float))
-            .map_err(|e| anyhow::anyhow!("cannot compute in {float:?} on {self:?}: {e:?}"))?;
+        if bf16 {
+            device
+                .configure(DeviceConfig::default().float_dtype(FloatDType::BF16))
+                .map_err(|e| anyhow::anyhow!("cannot compute in bf16 on {self:?}: {e:?}"))?;
+        }
         Ok(device)
     }
 

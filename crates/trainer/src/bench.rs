@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::backend::Backend;
 use crate::checkpoint;
 use crate::evaluate::evaluate;
-use crate::mnist::{self, VALIDATION_IMAGES};
+use crate::mnist;
 use crate::train::train_step;
 
 /// The figures of one timed epoch; field names follow the Keras script's output.
@@ -43,15 +43,9 @@ pub fn epoch(
     anyhow::ensure!(batch_size > 0, "the batch size must be at least 1");
     let all = mnist::load_train(data)?;
     let test = mnist::load_test(data)?;
-    let split_at = all.len().saturating_sub(VALIDATION_IMAGES);
-    let train = all.slice(0..limit.map_or(split_at, |n| n.min(split_at)));
-    anyhow::ensure!(!train.is_empty(), "no training images to time");
+    let (train, _) = mnist::train_and_validation(&all, limit)?;
 
-    let device = if bf16 {
-        backend.bf16_device()?
-    } else {
-        backend.device()?
-    };
+    let device = backend.compute_device(bf16)?;
     let train_device = device.clone().autodiff();
     train_device.seed(0);
     let mut model = Cnn::new(&train_device);

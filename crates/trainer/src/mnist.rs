@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use mnist_model::IMAGE_PIXELS;
 
 use crate::idx::{self, Images};
@@ -84,6 +84,22 @@ impl Split {
             labels: self.labels[range].to_vec(),
         }
     }
+}
+
+/// The seed's split of the 60,000 training images: the first `limit` (default all) of the
+/// first 55,000 to train on, and the last 5,000 for validation.
+pub fn train_and_validation(all: &Split, limit: Option<usize>) -> Result<(Split, Split)> {
+    let split_at = all.len().checked_sub(VALIDATION_IMAGES).with_context(|| {
+        format!(
+            "{} training images, fewer than the {VALIDATION_IMAGES} kept for validation",
+            all.len()
+        )
+    })?;
+    let train_len = limit.map_or(split_at, |n| n.min(split_at));
+    if train_len == 0 {
+        bail!("--limit must be at least 1");
+    }
+    Ok((all.slice(0..train_len), all.slice(split_at..all.len())))
 }
 
 /// The path of `file` in `dir`: the raw file if present, else its `.gz`.

@@ -21,7 +21,7 @@ use crate::augment::Augmentation;
 use crate::backend::Backend;
 use crate::checkpoint::{self, State};
 use crate::evaluate::{argmax, evaluate};
-use crate::mnist::{self, VALIDATION_IMAGES};
+use crate::mnist;
 use crate::report;
 
 /// The settings of a training run; all but `epochs` must match to resume a checkpoint.
@@ -36,7 +36,7 @@ pub struct TrainConfig {
     pub augment: bool,
     pub schedule: Schedule,
     pub backend: Backend,
-    /// Compute in bfloat16 (experimental; see `Backend::bf16_device`).
+    /// Compute in bfloat16 (experimental; see `Backend::compute_device`).
     #[serde(default)]
     pub bf16: bool,
 }
@@ -123,24 +123,9 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let all = mnist::load_train(data)?;
-    let split_at = all.len().checked_sub(VALIDATION_IMAGES).with_context(|| {
-        format!(
-            "{} training images, fewer than the {VALIDATION_IMAGES} kept for validation",
-            all.len()
-        )
-    })?;
-    let train_len = config.limit.map_or(split_at, |n| n.min(split_at));
-    if train_len == 0 {
-        bail!("--limit must be at least 1");
-    }
-    let train_set = all.slice(0..train_len);
-    let validation = all.slice(split_at..all.len());
+    let (train_set, validation) = mnist::train_and_validation(&all, config.limit)?;
 
-    let device = if config.bf16 {
-        config.backend.bf16_device()?
-    } else {
-        config.backend.device()?
-    };
+    let device = config.backend.compute_device(config.bf16)?;
     let train_device = device.clone().autodiff();
     let (mut model, mut optimizer, mut history, first_epoch) = match resume
         .then(|| checkpoint::load(out, &train_device))

@@ -7,10 +7,15 @@ use burn::tensor::Device;
 use mnist_model::{Bitmap, image_file, preprocess, weights};
 use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
 
-fn inputs(target: &str) -> Vec<Vec<u8>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// Where the kept inputs of fuzz target `target` are.
+fn regressions(target: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../fuzz/regressions")
-        .join(target);
+        .join(target)
+}
+
+fn inputs(target: &str) -> Vec<Vec<u8>> {
+    let dir = regressions(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
@@ -73,7 +78,7 @@ fn preprocess_inputs() {
 /// The hand-made seeds get past the header and checksum to the checks on the tensors.
 #[test]
 fn weights_seeds_reach_the_tensor_checks() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/weights");
+    let dir = regressions("weights");
     let error = |seed: &str| {
         let file = weights_file(&std::fs::read(dir.join(seed)).unwrap()).unwrap();
         weights::decode(&file, &Device::flex())

@@ -94,21 +94,21 @@ fn refuses_to_resume_with_other_settings() {
     assert!(format!("{err:#}").contains("other settings"), "{err:#}");
 }
 
+/// `trainer bench-epoch` on 256 images with `extra` arguments: its JSON line. A separate
+/// process, so its random generator is its own.
+fn bench_epoch(extra: &[&str]) -> serde_json::Value {
+    common::json_output(
+        common::trainer()
+            .args(["bench-epoch", "--limit", "256", "--batch-size", "64"])
+            .args(extra)
+            .arg("--data")
+            .arg(common::data_dir()),
+    )
+}
+
 #[test]
 fn bench_epoch_prints_its_figures_as_json() {
-    // A separate process: its random generator is its own.
-    let line = common::json_output(
-        common::trainer()
-            .args([
-                "bench-epoch",
-                "--limit",
-                "256",
-                "--batch-size",
-                "64",
-                "--data",
-            ])
-            .arg(common::data_dir()),
-    );
+    let line = bench_epoch(&[]);
     for key in ["train_s", "train_img_s", "eval_s", "eval_img_s"] {
         assert!(line[key].as_f64().unwrap() > 0.0, "{key}: {line}");
     }
@@ -118,19 +118,7 @@ fn bench_epoch_prints_its_figures_as_json() {
 
 #[test]
 fn bench_epoch_can_compute_in_bf16() {
-    let line = common::json_output(
-        common::trainer()
-            .args([
-                "bench-epoch",
-                "--bf16",
-                "--limit",
-                "256",
-                "--batch-size",
-                "64",
-                "--data",
-            ])
-            .arg(common::data_dir()),
-    );
+    let line = bench_epoch(&["--bf16"]);
     assert!(line["test_acc"].as_f64().unwrap() > 0.2, "{line}");
 }
 
