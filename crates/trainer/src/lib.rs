@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod export;
 pub mod fetch;
 pub mod idx;
+pub mod memory;
 pub mod mnist;
 pub mod predict;
 pub mod report;

@@ -125,6 +125,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    mnist_trainer::memory::keep_freed_memory();
     if let Command::Train { backend, .. } | Command::BenchEpoch { backend, .. } = &cli.command {
         backend.make_default();
     }
