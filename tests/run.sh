@@ -17,3 +17,12 @@ cargo test --release --workspace --exclude mnist-web
 
 trunk --config trunk.toml build --release
 (cd tests/browser && npm test)
+
+# Opt-in (900 MB download, a second build of Burn): the LibTorch backend's own tests, bf16
+# training resumed from a checkpoint among them.
+if [ "${1:-}" = "--with-tch" ]; then
+  cache=$HOME/.cache/mnist-web
+  scripts/install-libtorch.sh "$cache/libtorch"
+  LIBTORCH=$cache/libtorch LD_LIBRARY_PATH=$cache/libtorch/lib CARGO_TARGET_DIR=$cache/target-tch \
+    cargo test --release -p mnist-trainer --features tch
+fi

@@ -244,3 +244,40 @@ fn a_run_diverging_after_a_checkpoint_keeps_that_checkpoint() {
     let (_, _, state) = checkpoint::load(out.path(), &device).unwrap().unwrap();
     assert_eq!(state.epoch, 1);
 }
+
+/// bf16 training runs on LibTorch only, so this needs a `--features tch` build (see the README);
+/// the default test run has no LibTorch and skips it.
+#[cfg(feature = "tch")]
+#[test]
+fn a_bf16_run_resumed_from_its_checkpoint_ends_with_the_same_weights() {
+    let run = |out: &Path, extra: &[&str]| {
+        let output = common::trainer()
+            .args(["train", "--data"])
+            .arg(common::data_dir())
+            .arg("--out")
+            .arg(out)
+            .args(["--backend", "tch", "--bf16", "--limit", "300"])
+            .args([
+                "--batch-size",
+                "50",
+                "--seed",
+                "5",
+                "--lr-schedule",
+                "constant",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    let straight = tempfile::tempdir().unwrap();
+    run(straight.path(), &["--epochs", "2"]);
+    let resumed = tempfile::tempdir().unwrap();
+    run(resumed.path(), &["--epochs", "1"]);
+    run(resumed.path(), &["--epochs", "2", "--resume"]);
+    assert_eq!(
+        logits(&resumed.path().join("mnist-cnn.bpk")),
+        logits(&straight.path().join("mnist-cnn.bpk")),
+        "stopped after epoch 1 and resumed, the bf16 run ended with other weights"
+    );
+}
