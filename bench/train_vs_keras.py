@@ -51,6 +51,21 @@ for b in backends:  # a backend name, optionally with "+bf16"
                                "--backend", name] + (["--bf16"] if bf16 else []) + limit
 env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
+
+
+def cpu():
+    """The CPU, since figures and even ratios move between CPU generations."""
+    info = {}
+    for line in open("/proc/cpuinfo"):
+        key, _, value = line.partition(":")
+        info.setdefault(key.strip(), value.strip())
+    flags = set(info.get("flags", "").split())
+    extras = [f for f in ("avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16") if f in flags]
+    return (f"{info.get('model name', '?')} (family {info.get('cpu family', '?')}, model "
+            f"{info.get('model', '?')}), {os.cpu_count()} cores, {' '.join(extras) or 'no AVX-512'}")
+
+
+print(f"cpu: {cpu()}", flush=True)
 results = {name: [] for name in contenders}
 names = list(contenders)
 for r in range(a.rounds):
