@@ -4,7 +4,7 @@
 ///
 /// A training step allocates and frees the same few-megabyte activation buffers over and over.
 /// glibc's defaults return such blocks to the kernel at once (`munmap`, or trimming the heap),
-/// so every step faults the same pages in again: measured here, a third of the training time
+/// so every step faults the same pages in again: measured here, a quarter of the training time
 /// on both `flex` and LibTorch. Keeping them costs nothing at steady state: the next step
 /// reuses them. Blocks above glibc's largest allowed threshold (32 MB) are still mapped on
 /// demand, which is why evaluation batches are sized to stay under it.
