@@ -52,7 +52,6 @@ for b in backends:  # a backend name, optionally with "+bf16"
 env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
 
 
-
 def cpu():
     """The CPU, since figures and even ratios move between CPU generations."""
     info = {}

@@ -8,7 +8,8 @@ use crate::mnist::Split;
 
 /// Images per forward pass when evaluating: small enough that the largest activation
 /// (128 × 32 × 28 × 28 floats, 12.8 MB) stays in memory the allocator keeps for reuse
-/// (see [`crate::memory`]); larger batches were slower on every backend.
+/// (see [`crate::memory`]). Batches of 500 mapped and faulted in theirs afresh each time
+/// (5× the page faults) and were no faster.
 pub const EVAL_BATCH: usize = 128;
 
 /// How a model did on a labelled set.
