@@ -15,11 +15,9 @@ if ! "$venv/bin/python" -c 'import tensorflow' 2>/dev/null; then
 fi
 trainer=$CARGO_TARGET_DIR/release/trainer
 if [[ " $* " == *" tch "* ]]; then
-  scripts/install-libtorch.sh "$cache/libtorch"
-  export LIBTORCH=$cache/libtorch LD_LIBRARY_PATH=$cache/libtorch/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  # Its own target directory: the feature changes Burn's build.
-  CARGO_TARGET_DIR=$cache/target-tch cargo build --release --quiet -p mnist-trainer --features tch
-  trainer=$cache/target-tch/release/trainer
+  source scripts/libtorch-env.sh
+  CARGO_TARGET_DIR=$TCH_TARGET_DIR cargo build --release --quiet -p mnist-trainer --features tch
+  trainer=$TCH_TARGET_DIR/release/trainer
 else
   cargo build --release --quiet -p mnist-trainer
 fi

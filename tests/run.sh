@@ -21,8 +21,6 @@ trunk --config trunk.toml build --release
 # Opt-in (900 MB download, a second build of Burn): the LibTorch backend's own tests, bf16
 # training resumed from a checkpoint among them.
 if [ "${1:-}" = "--with-tch" ]; then
-  cache=$HOME/.cache/mnist-web
-  scripts/install-libtorch.sh "$cache/libtorch"
-  LIBTORCH=$cache/libtorch LD_LIBRARY_PATH=$cache/libtorch/lib CARGO_TARGET_DIR=$cache/target-tch \
-    cargo test --release -p mnist-trainer --features tch
+  source scripts/libtorch-env.sh
+  CARGO_TARGET_DIR=$TCH_TARGET_DIR cargo test --release -p mnist-trainer --features tch
 fi
