@@ -14,7 +14,7 @@ if ! "$venv/bin/python" -c 'import tensorflow' 2>/dev/null; then
   "$venv/bin/pip" install --quiet tensorflow-cpu numpy
 fi
 trainer=$CARGO_TARGET_DIR/release/trainer
-if [[ " $* " == *" tch "* ]]; then
+if [[ " $* " == *" tch"* ]]; then  # tch or tch+bf16
   source scripts/libtorch-env.sh
   CARGO_TARGET_DIR=$TCH_TARGET_DIR cargo build --release --quiet -p mnist-trainer --features tch
   trainer=$TCH_TARGET_DIR/release/trainer
