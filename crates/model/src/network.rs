@@ -109,6 +109,27 @@ mod tests {
     }
 
     #[test]
+    fn the_input_tensor_holds_each_image_row_by_row() {
+        let mut first = [0.0; IMAGE_PIXELS];
+        first[3 * IMAGE_SIDE + 5] = 1.0; // row 3, column 5
+        let second = [0.5; IMAGE_PIXELS];
+        let images = images_tensor(&[first, second], &Device::flex());
+        assert_eq!(images.dims(), [2, 1, IMAGE_SIDE, IMAGE_SIDE]);
+        let pixel = |b: usize, row: usize, column: usize| {
+            images
+                .clone()
+                .slice([b..b + 1, 0..1, row..row + 1, column..column + 1])
+                .into_scalar::<f32>()
+        };
+        assert_eq!(pixel(0, 3, 5), 1.0);
+        assert_eq!(pixel(0, 5, 3), 0.0);
+        assert_eq!(pixel(1, 27, 0), 0.5);
+        let flat = images.into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(&flat[..IMAGE_PIXELS], &first[..]);
+        assert_eq!(&flat[IMAGE_PIXELS..], &second[..]);
+    }
+
+    #[test]
     fn maps_a_batch_of_images_to_ten_logits() {
         let device = Device::flex();
         let model = Cnn::new(&device);
