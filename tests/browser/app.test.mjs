@@ -1,10 +1,10 @@
 // The release build in real headless Chromium (WebGPU on SwiftShader), driven with real
-// pointer events: readiness, recognition of drawn digits, undo/clear, parity with the native
+// pointer events: readiness (the CPU first, then WebGPU), recognition of drawn digits, undo/clear, parity with the native
 // model, the CPU fallback, and the error state for bad weights.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serve, launch, openApp, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
+import { serve, launch, openApp, settled, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
 import { testDigits, skeletonStrokes, place } from './strokes.mjs';
 import { greyPng, pngBomb } from './png.mjs';
 
@@ -23,13 +23,39 @@ after(async () => {
   await server?.close();
 });
 
-test('the page becomes ready on WebGPU', async () => {
+test('the page answers on the CPU at once, then moves to WebGPU', async () => {
   const body = await page.evaluate(() => ({ ...document.body.dataset }));
   assert.equal(body.state, 'ready', await page.locator('#error-message').textContent());
   assert.equal(body.backend, 'webgpu');
+  assert.equal(body.webgpu, 'ready');
+  assert.match(await page.locator('#status').textContent(), /WebGPU/);
+  const states = (await page.evaluate(() => window.__states)).map(({ state, backend, webgpu }) => `${state}/${backend}/${webgpu}`);
+  const ready = states.filter((s) => s.startsWith('ready/'));
+  assert.deepEqual([...new Set(ready)], ['ready/cpu/starting', 'ready/webgpu/ready'], states.join(' → '));
   assert.equal(await page.locator('#probabilities > [data-digit]').count(), 10);
   const preview = await page.evaluate(() => [document.querySelector('canvas#preview').width, document.querySelector('canvas#preview').height]);
   assert.deepEqual(preview, [28, 28]);
+});
+
+test('a digit drawn while WebGPU starts is answered on the CPU', async () => {
+  const p = await browser.newPage();
+  await p.addInitScript(() => {
+    window.__answers = [];
+    addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
+      const digit = document.querySelector('#prediction').dataset.digit;
+      if (digit) window.__answers.push({ digit, backend: document.body.dataset.backend });
+    }).observe(document.querySelector('#prediction'), { attributeFilter: ['data-digit'] }));
+  });
+  await p.goto(server.url);
+  // On SwiftShader WebGPU needs over a second more than the CPU to start: time enough to draw.
+  await p.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
+  assert.deepEqual(await p.evaluate(() => ({ ...document.body.dataset })), { state: 'ready', backend: 'cpu', webgpu: 'starting' });
+  await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(p));
+  assert.equal((await answer(p)).digit, '1');
+  assert.deepEqual((await p.evaluate(() => window.__answers)).at(-1), { digit: '1', backend: 'cpu' }, 'the final answer');
+  await settled(p);
+  assert.equal(await p.evaluate(() => document.body.dataset.backend), 'webgpu');
+  await p.close();
 });
 
 test('an empty pad shows no digit', async () => {
@@ -135,7 +161,7 @@ test('when the GPU device is lost the page moves to the CPU and keeps answering'
     };
   });
   await p.goto(server.url);
-  await p.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
+  await settled(p);
   assert.equal(await p.evaluate(() => document.body.dataset.backend), 'webgpu');
   const box = await padBox(p);
   await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], box);
@@ -144,9 +170,8 @@ test('when the GPU device is lost the page moves to the CPU and keeps answering'
   await p.click('button#clear');
   await draw(p, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]], box); // a 7
   assert.equal((await answer(p)).digit, '7');
-  assert.equal(await p.evaluate(() => document.body.dataset.backend), 'cpu');
-  assert.equal(await p.evaluate(() => document.body.dataset.state), 'ready');
-  assert.match(await p.locator('#status').textContent(), /CPU/);
+  assert.deepEqual(await p.evaluate(() => ({ ...document.body.dataset })), { state: 'ready', backend: 'cpu', webgpu: 'lost' });
+  assert.match(await p.locator('#status').textContent(), /CPU \(WebGPU stopped working/);
   await p.close();
 });
 
@@ -155,9 +180,8 @@ test('without WebGPU the page runs on the CPU and still answers', async () => {
   try {
     const cpuPage = await openApp(cpuBrowser, server.url);
     const body = await cpuPage.evaluate(() => ({ ...document.body.dataset }));
-    assert.equal(body.state, 'ready');
-    assert.equal(body.backend, 'cpu');
-    assert.match(await cpuPage.locator('#status').textContent(), /CPU/);
+    assert.deepEqual(body, { state: 'ready', backend: 'cpu', webgpu: 'unavailable' });
+    assert.match(await cpuPage.locator('#status').textContent(), /CPU \(no usable WebGPU adapter\)/);
     const box = await padBox(cpuPage);
     await draw(cpuPage, [[[0.5, 0.15], [0.5, 0.85]]], box);
     assert.equal((await answer(cpuPage)).digit, '1');
@@ -175,7 +199,7 @@ test('the page stays on its own origin under a strict CSP', async () => {
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await p.goto(server.url);
-  await p.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
+  await settled(p);
   const csp = await p.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
   assert.doesNotMatch(csp, /unsafe-inline|\*/);

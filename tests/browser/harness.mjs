@@ -64,13 +64,32 @@ export async function launch({ webgpu = true } = {}) {
   });
 }
 
-/** Opens the app and waits until it is ready or in error; returns the page. */
-export async function openApp(browser, url, { timeout = 180_000 } = {}) {
+/**
+ * Opens the app and waits until it has settled: in error, or ready with WebGPU either answering
+ * or given up on (the page answers on the CPU while WebGPU starts). `window.__states` records
+ * each change of `body[data-state/backend/webgpu]` with its time. Returns the page.
+ */
+export async function openApp(browser, url) {
   const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
   page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
+  await page.addInitScript(() => {
+    window.__states = [];
+    new MutationObserver(() => {
+      const { state, backend, webgpu } = document.body.dataset;
+      window.__states.push({ state, backend, webgpu, at: performance.now() });
+    }).observe(document, { subtree: true, attributeFilter: ['data-state', 'data-backend', 'data-webgpu'] });
+  });
   await page.goto(url);
-  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout });
+  await settled(page);
   return page;
+}
+
+/** Waits until the page is in error, or ready and no longer waiting for WebGPU. */
+export async function settled(page, { timeout = 180_000 } = {}) {
+  await page.waitForFunction(() => {
+    const { state, webgpu } = document.body.dataset;
+    return state === 'error' || (state === 'ready' && webgpu !== 'starting');
+  }, null, { timeout });
 }
 
 /** The pad's box on the page. */

@@ -1,6 +1,5 @@
-//! The model in the browser: the shared `Cnn` on Burn's wgpu backend (WebGPU), or on Burn's
-//! CPU backend when the browser offers no WebGPU adapter, with the trainer's weights file
-//! fetched at start-up.
+//! The model in the browser: the shared `Cnn` on Burn's CPU backend (flex) or on its wgpu
+//! backend (WebGPU), from the trainer's weights file fetched at start-up.
 
 use burn::tensor::{Device, Tensor};
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
@@ -44,54 +43,20 @@ pub struct Engine {
     model: Cnn,
     device: Device,
     pub backend: Backend,
-    /// Why WebGPU is not used, when it is not.
-    pub fallback_reason: Option<String>,
-    /// The checked weights file, kept to move to the CPU if the GPU is lost.
-    weights: Vec<u8>,
 }
 
 impl Engine {
-    /// Picks the backend, fetches and checks the weights, and warms the model up once so the
-    /// first real answer does not pay for shader compilation.
-    pub async fn start(weights_url: &str) -> Result<Engine, String> {
-        let (device, backend, fallback_reason) = match webgpu().await {
-            Ok(device) => (device, Backend::WebGpu, None),
-            Err(reason) => (Device::flex(), Backend::Cpu, Some(reason)),
-        };
-        let bytes = fetch_bytes(weights_url).await?;
-        let (model, _) = weights::decode(&bytes, &device)
-            .map_err(|e| format!("The model weights ({weights_url}) cannot be used: {e}."))?;
+    /// Puts the weights file on `device` (of kind `backend`) and runs the model once, so that
+    /// the first real answer does not pay for shader compilation or first allocations.
+    pub async fn load(weights: &[u8], device: Device, backend: Backend) -> Result<Engine, String> {
+        let (model, _) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
         let engine = Engine {
             model,
             device,
             backend,
-            fallback_reason,
-            weights: bytes,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
         Ok(engine)
-    }
-
-    /// Where the answers come from, as the page says it.
-    pub fn label(&self) -> String {
-        match (&self.backend, &self.fallback_reason) {
-            (Backend::WebGpu, _) => "WebGPU".to_string(),
-            (Backend::Cpu, Some(reason)) => format!("CPU ({reason})"),
-            (Backend::Cpu, None) => "CPU".to_string(),
-        }
-    }
-
-    /// The same model on Burn's CPU backend, for when the GPU stops working.
-    pub fn on_cpu(&self, reason: String) -> Result<Engine, String> {
-        let device = Device::flex();
-        let (model, _) = weights::decode(&self.weights, &device).map_err(|e| e.to_string())?;
-        Ok(Engine {
-            model,
-            device,
-            backend: Backend::Cpu,
-            fallback_reason: Some(reason),
-            weights: self.weights.clone(),
-        })
     }
 
     /// Logits and probabilities for one preprocessed image, read back asynchronously.
@@ -116,21 +81,21 @@ impl Engine {
 }
 
 /// A WebGPU device, or why there is none.
-async fn webgpu() -> Result<Device, String> {
+pub async fn webgpu() -> Result<Device, String> {
     let navigator = web_sys::window().ok_or("no window")?.navigator();
     let gpu =
         js_sys::Reflect::get(&navigator, &JsValue::from_str("gpu")).unwrap_or(JsValue::UNDEFINED);
     if gpu.is_undefined() || gpu.is_null() {
         return Err("this browser does not offer WebGPU".into());
     }
-    Device::wgpu_options()
-        .init_async()
-        .await
-        .map_err(|e| format!("no usable WebGPU adapter ({e})"))
+    Device::wgpu_options().init_async().await.map_err(|e| {
+        web_sys::console::warn_1(&format!("WebGPU: {e}").into());
+        "no usable WebGPU adapter".to_string()
+    })
 }
 
-/// The body of `url`, or a message saying why it could not be had.
-async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+/// The weights file at `url`, or a message saying why it could not be had.
+pub async fn fetch_weights(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let failed = |detail: String| format!("Could not load the model weights ({url}): {detail}.");
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))

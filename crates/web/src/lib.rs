@@ -1,5 +1,6 @@
 //! The browser app: a drawing pad whose pixels go through the shared `preprocess` into the
-//! shared `Cnn`, running on Burn's wgpu backend on WebGPU (or Burn's CPU backend without it).
+//! shared `Cnn`. The page answers on Burn's CPU backend as soon as the weights are in, and on
+//! Burn's wgpu backend (WebGPU) once that has compiled its shaders.
 
 mod engine;
 mod pad;
@@ -9,6 +10,7 @@ mod view;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use burn::tensor::Device;
 use mnist_model::{Bitmap, IMAGE_PIXELS, PixelFormat, PreprocessError, preprocess};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -35,7 +37,12 @@ struct App {
     pad: Pad,
     view: View,
     source: Source,
+    /// The engine that answers.
     engine: Option<Rc<Engine>>,
+    /// Where it runs, as the status line says it.
+    engine_label: String,
+    /// The CPU engine, kept to answer at once if the GPU is lost.
+    cpu: Option<Rc<Engine>>,
     /// Bumped on every change of what is to be recognised.
     generation: u64,
     in_flight: bool,
@@ -102,35 +109,80 @@ async fn start() -> Result<(), String> {
         view,
         source: Source::Pad,
         engine: None,
+        engine_label: String::new(),
+        cpu: None,
         generation: 0,
         in_flight: false,
     }));
     wire(&app, &document)?;
 
+    // The CPU answers long before WebGPU has compiled its shaders. WebGPU starts only then:
+    // started alongside, its set-up sometimes held the CPU's start back by most of a second.
     let url = weights_url(&window);
-    match Engine::start(&url).await {
-        Ok(engine) => {
-            use_engine(&app, engine);
-            app.borrow().view.set_state("ready");
-        }
-        Err(message) => {
-            app.borrow().view.show_error(&message);
-            return Ok(());
-        }
+    if let Some(weights) = start_on_cpu(&app, &url).await {
+        move_to_webgpu(&app, &weights, engine::webgpu().await).await;
     }
-    schedule(&app);
     Ok(())
 }
 
+/// Fetches the weights and starts answering on the CPU; returns the weights, or `None` after
+/// putting the page in its error state.
+async fn start_on_cpu(app: &Shared, url: &str) -> Option<Vec<u8>> {
+    let loaded = async {
+        let weights = engine::fetch_weights(url).await?;
+        match Engine::load(&weights, Device::flex(), Backend::Cpu).await {
+            Ok(cpu) => Ok((weights, Rc::new(cpu))),
+            Err(e) => Err(format!("The model weights ({url}) cannot be used: {e}.")),
+        }
+    };
+    let (weights, cpu) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            app.borrow().view.show_error(&message);
+            return None;
+        }
+    };
+    app.borrow_mut().cpu = Some(cpu.clone());
+    app.borrow().view.set_webgpu("starting");
+    use_engine(app, cpu, "the CPU while WebGPU starts".into());
+    app.borrow().view.set_state("ready");
+    schedule(app);
+    Some(weights)
+}
+
+/// Hands answering over to WebGPU once it has compiled its shaders, or says why it cannot.
+async fn move_to_webgpu(app: &Shared, weights: &[u8], device: Result<Device, String>) {
+    let gpu = match device {
+        Ok(device) => Engine::load(weights, device, Backend::WebGpu).await,
+        Err(reason) => Err(reason),
+    };
+    match gpu {
+        Ok(gpu) => {
+            use_engine(app, Rc::new(gpu), "WebGPU".into());
+            app.borrow().view.set_webgpu("ready");
+        }
+        Err(reason) => {
+            set_label(app, format!("the CPU ({reason})"));
+            app.borrow().view.set_webgpu("unavailable");
+        }
+    }
+}
+
 /// Makes `engine` the one that answers, and says on the page where it runs.
-fn use_engine(app: &Shared, engine: Engine) {
-    let mut a = app.borrow_mut();
-    a.view.set_backend(engine.backend.id());
-    a.view
-        .set_status(&format!("Running on {}.", engine.label()));
-    let engine = Rc::new(engine);
+fn use_engine(app: &Shared, engine: Rc<Engine>, label: String) {
     ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
-    a.engine = Some(engine);
+    {
+        let mut a = app.borrow_mut();
+        a.view.set_backend(engine.backend.id());
+        a.engine = Some(engine);
+    }
+    set_label(app, label);
+}
+
+fn set_label(app: &Shared, label: String) {
+    let mut a = app.borrow_mut();
+    a.view.set_status(&format!("Running on {label}."));
+    a.engine_label = label;
 }
 
 /// `?weights=` may point to another same-origin weights file (used by the tests).
@@ -187,21 +239,19 @@ fn schedule(app: &Shared) {
                             a.view.show(&output, &input);
                             a.view.set_timing(prepare_ms, model_ms);
                             a.view.set_status(&format!(
-                                "{} · last answer in {:.1} ms",
-                                engine.label(),
+                                "Running on {} · last answer in {:.1} ms",
+                                a.engine_label,
                                 prepare_ms + model_ms
                             ));
                         }
                         Err(message) if engine.backend == Backend::WebGpu => {
                             // The GPU was lost (driver reset, device destroyed): carry on
                             // on the CPU and answer the same drawing again.
-                            match engine.on_cpu(format!("WebGPU stopped working ({message})")) {
-                                Ok(cpu) => {
-                                    use_engine(&app, cpu);
-                                    continue;
-                                }
-                                Err(e) => app.borrow().view.show_error(&e),
-                            }
+                            let cpu = app.borrow().cpu.clone().expect("loaded first");
+                            let label = format!("the CPU (WebGPU stopped working: {message})");
+                            use_engine(&app, cpu, label);
+                            app.borrow().view.set_webgpu("lost");
+                            continue;
                         }
                         Err(message) => app.borrow().view.show_nothing(&message),
                     }

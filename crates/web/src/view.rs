@@ -76,6 +76,11 @@ impl View {
         self.body.set_attribute("data-backend", backend).ok();
     }
 
+    /// `body[data-webgpu]`: starting, ready, unavailable or lost.
+    pub fn set_webgpu(&self, state: &str) {
+        self.body.set_attribute("data-webgpu", state).ok();
+    }
+
     pub fn set_status(&self, text: &str) {
         self.status.set_text_content(Some(text));
     }
