@@ -34,6 +34,7 @@ async function timings(webgpu) {
   const browser = await launch({ webgpu });
   const ready = [];
   const settle = [];
+  const marks = {};
   const penUp = [];
   const prepare = [];
   const model = [];
@@ -48,6 +49,12 @@ async function timings(webgpu) {
       ready.push(Date.now() - t0);
       await settled(page);
       settle.push(Date.now() - t0);
+      // The page's own account of its start-up, in ms from navigation.
+      const entries = await page.evaluate(() => [
+        ['wasm downloaded', performance.getEntriesByType('resource').find((r) => r.name.endsWith('_bg.wasm'))?.responseEnd],
+        ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+      ]);
+      for (const [name, at] of entries) if (at !== undefined) (marks[name] ??= []).push(at);
       await context.close();
     }
     const page = await openApp(browser, server.url);
@@ -82,6 +89,7 @@ async function timings(webgpu) {
     await server.close();
   }
   return {
+    marks: Object.entries(marks).map(([name, at]) => `${name} ${median(at).toFixed(0)}`).join(', '),
     ready: median(ready), settled: median(settle), penUp: median(penUp), penUpMax: Math.max(...penUp),
     prepare: median(prepare), model: median(model), firstModel: model[0],
   };
@@ -104,4 +112,5 @@ for (const webgpu of [true, false]) {
     `pen-up to answer ${t.penUp.toFixed(1)} ms median, ${t.penUpMax.toFixed(1)} ms worst (${runs} digits); ` +
     `per answer: preprocess ${t.prepare.toFixed(1)} ms, network ${t.model.toFixed(1)} ms median ` +
     `(first answer's network ${t.firstModel.toFixed(1)} ms)`);
+  console.log(`  start-up, ms from navigation (medians): ${t.marks}`);
 }

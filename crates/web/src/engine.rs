@@ -50,12 +50,14 @@ impl Engine {
     /// the first real answer does not pay for shader compilation or first allocations.
     pub async fn load(weights: &[u8], device: Device, backend: Backend) -> Result<Engine, String> {
         let (model, _) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
+        mark(&format!("{} model", backend.id()));
         let engine = Engine {
             model,
             device,
             backend,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
+        mark(&format!("{} warm", backend.id()));
         Ok(engine)
     }
 
@@ -88,10 +90,12 @@ pub async fn webgpu() -> Result<Device, String> {
     if gpu.is_undefined() || gpu.is_null() {
         return Err("this browser does not offer WebGPU".into());
     }
-    Device::wgpu_options().init_async().await.map_err(|e| {
+    let device = Device::wgpu_options().init_async().await.map_err(|e| {
         web_sys::console::warn_1(&format!("WebGPU: {e}").into());
         "no usable WebGPU adapter".to_string()
-    })
+    })?;
+    mark("webgpu device");
+    Ok(device)
 }
 
 /// The weights file at `url`, or a message saying why it could not be had.
@@ -113,7 +117,15 @@ pub async fn fetch_weights(url: &str) -> Result<Vec<u8>, String> {
     let buffer = JsFuture::from(response.array_buffer().map_err(|e| failed(js_error(&e)))?)
         .await
         .map_err(|e| failed(js_error(&e)))?;
+    mark("weights fetched");
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// A `performance.mark` for the page benchmark's account of start-up.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        performance.mark(name).ok();
+    }
 }
 
 /// A readable message for a JavaScript exception.
