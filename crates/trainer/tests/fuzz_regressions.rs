@@ -7,9 +7,10 @@ use burn::tensor::Device;
 use mnist_model::{Bitmap, image_file, preprocess, weights};
 use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
 
-/// Where the kept inputs of fuzz target `target` are.
+/// Where the kept inputs of fuzz target `target` are (the checkout's, as in `common::root`).
 fn regressions(target: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
         .join("../../fuzz/regressions")
         .join(target)
 }

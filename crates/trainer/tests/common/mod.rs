@@ -4,9 +4,12 @@
 
 use std::path::PathBuf;
 
-/// The repository root.
+/// The repository root. Read when the tests run (`cargo test` sets the variable): a build
+/// cached from a checkout elsewhere must not look for the files there.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+        .join("../..")
 }
 
 /// The real MNIST files: `$MNIST_DATA`, else `data/` at the root (the test command puts them
