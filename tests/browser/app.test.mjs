@@ -1,6 +1,7 @@
 // The release build in real headless Chromium (WebGPU on SwiftShader), driven with real
-// pointer events: readiness (the CPU first, then WebGPU), recognition of drawn digits, undo/clear, parity with the native
-// model, the CPU fallback, and the error state for bad weights.
+// pointer events: readiness (the CPU first, then WebGPU), recognition of drawn digits,
+// undo/clear, parity with the native model, the CPU fallback, and the error state for bad
+// weights.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -179,6 +179,7 @@ fn use_engine(app: &Shared, engine: Rc<Engine>, label: String) {
     set_label(app, label);
 }
 
+/// Says on the status line where answers come from, and keeps it for the timings that follow.
 fn set_label(app: &Shared, label: String) {
     let mut a = app.borrow_mut();
     a.view.set_status(&format!("Running on {label}."));
