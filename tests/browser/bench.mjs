@@ -1,7 +1,8 @@
 // Browser figures for the README: sizes of what the page loads (raw and gzip), time from
-// navigation to `ready` (answering on the CPU) and to WebGPU answering, pen-up-to-answer latency and its stages (pad pixels + preprocess;
-// network with upload and read-back), in headless Chromium (WebGPU on SwiftShader, and the CPU
-// fallback). Prints figures; asserts nothing.
+// navigation to `ready` (answering on the CPU) and to WebGPU answering, the page's start-up
+// marks, pen-up-to-answer latency and its stages (pad pixels + preprocess; network with upload
+// and read-back), in headless Chromium (WebGPU on SwiftShader, and the CPU fallback). Prints
+// figures; asserts nothing.
 //   node tests/browser/bench.mjs [runs]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -67,7 +67,7 @@ export async function launch({ webgpu = true } = {}) {
 /**
  * Opens the app and waits until it has settled: in error, or ready with WebGPU either answering
  * or given up on (the page answers on the CPU while WebGPU starts). `window.__states` records
- * each change of `body[data-state/backend/webgpu]` with its time. Returns the page.
+ * each change of `body[data-state/backend/webgpu]`. Returns the page.
  */
 export async function openApp(browser, url) {
   const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
@@ -76,7 +76,7 @@ export async function openApp(browser, url) {
     window.__states = [];
     new MutationObserver(() => {
       const { state, backend, webgpu } = document.body.dataset;
-      window.__states.push({ state, backend, webgpu, at: performance.now() });
+      window.__states.push({ state, backend, webgpu });
     }).observe(document, { subtree: true, attributeFilter: ['data-state', 'data-backend', 'data-webgpu'] });
   });
   await page.goto(url);

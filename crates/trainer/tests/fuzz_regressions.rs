@@ -1,18 +1,17 @@
 //! Replays the inputs kept from fuzzing (`fuzz/regressions/`, see `fuzz/run.sh`) through the
 //! same entry points as the fuzz targets, so every `cargo test` checks them again.
 
+mod common;
+
 use std::path::PathBuf;
 
 use burn::tensor::Device;
 use mnist_model::{Bitmap, image_file, preprocess, weights};
 use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
 
-/// Where the kept inputs of fuzz target `target` are (the checkout's, as in `common::root`).
+/// Where the kept inputs of fuzz target `target` are.
 fn regressions(target: &str) -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
-        .join("../../fuzz/regressions")
-        .join(target)
+    common::root().join("fuzz/regressions").join(target)
 }
 
 fn inputs(target: &str) -> Vec<Vec<u8>> {
