@@ -45,5 +45,5 @@ fn weights_file(data: &[u8]) -> Option<Vec<u8>> {
             break;
         }
     }
-    mnist_model::weights::pack(tensors, "int8", &[]).ok()
+    weights::pack(tensors, "int8", &[]).ok()
 }

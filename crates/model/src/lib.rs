@@ -3,8 +3,13 @@
 //! - [`network`]: the seed CNN (Keras/TensorFlow MNIST tutorial, LeNet-5 lineage);
 //! - [`preprocess`]: any bitmap (canvas, photo) to the 28×28 input the way MNIST was made;
 //! - [`weights`]: the burnpack weights format with architecture metadata and a checksum;
-//! - [`image_file`]: the size limits for image files, checked from their headers.
+//! - [`image_file`]: the size limits for image files, checked from their headers;
+//! - [`augment`]: the random transformations training applies to its images.
+//!
+//! It computes on whatever Burn device it is handed and reads no files: loading and saving
+//! belong to the trainer and the page.
 
+pub mod augment;
 pub mod image_file;
 pub mod network;
 pub mod preprocess;

@@ -461,7 +461,7 @@ mod tests {
         let model = Cnn::new(&Device::flex());
         let bytes = encode(&model, Precision::F16, &[]).unwrap();
         // Same layout, other name: what a file from another network looks like to the loader.
-        let other = burn_pack::Writer::new(
+        let other = Writer::new(
             Reader::from_bytes(Bytes::from_bytes_vec(bytes))
                 .unwrap()
                 .into_tensors()

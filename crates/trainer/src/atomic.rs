@@ -1,11 +1,16 @@
-//! Files are written to a temporary sibling and renamed into place, so a kill, a full disk or
-//! a crash never leaves a truncated file where a good one was.
+//! Every file the trainer writes goes through here: written to a temporary sibling, flushed to
+//! disk and renamed into place, so a kill, a full disk or a crash never leaves a truncated file
+//! where a good one was.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+
+/// Temporaries are named `.<file>.tmp-<random>`: hidden, and recognisable as leftovers of a
+/// killed run by [`is_temporary`].
+const TEMPORARY_MARK: &str = ".tmp-";
 
 /// Atomically replaces `path` with `bytes`.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -16,31 +21,32 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    // The temporary is deleted when dropped unpersisted, so a failed write leaves nothing.
     let result = (|| -> std::io::Result<()> {
-        let mut file = File::create(&tmp)?;
+        let mut file = tempfile::Builder::new()
+            .prefix(&format!(".{}{TEMPORARY_MARK}", name.to_string_lossy()))
+            .tempfile_in(dir)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
+        file.as_file().sync_all()?;
+        file.persist(path).map_err(|e| e.error)?;
         // Make the rename itself durable.
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
         }
         Ok(())
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
     result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Whether a file name is one of [`write`]'s temporaries (left behind only by a killed process).
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && name.contains(TEMPORARY_MARK)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {
@@ -58,5 +64,12 @@ mod tests {
         let path = dir.path().join("missing-dir").join("a.bin");
         let err = write(&path, b"x").unwrap_err();
         assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
+    }
+
+    #[test]
+    fn recognises_its_own_temporaries() {
+        assert!(is_temporary(".model-epoch3.bpk.tmp-a8Xk2q"));
+        assert!(!is_temporary("model-epoch3.bpk"));
+        assert!(!is_temporary("state.json"));
     }
 }

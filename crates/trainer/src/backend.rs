@@ -1,15 +1,16 @@
-//! Which Burn device the trainer computes on.
+//! Which Burn device the trainer computes on, and in which float type: the `--backend` and
+//! `--bf16` flags every computing command shares.
 
 use anyhow::Result;
 use burn::tensor::{Device, DeviceConfig, FloatDType};
+use serde::{Deserialize, Serialize};
 
 /// A Burn backend the trainer can run on.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
     /// Burn's portable CPU backend (rayon + SIMD): the fastest CPU backend that builds offline.
+    #[default]
     Flex,
     /// Burn's wgpu backend: Vulkan, Metal or DX12 (on a machine without a GPU, Mesa's lavapipe).
     Wgpu,
@@ -65,6 +66,32 @@ impl Backend {
             Backend::Tch => "tch",
         };
         // SAFETY: called at the start of `main`, while the process has a single thread.
-        unsafe { std::env::set_var("BURN_DEVICE", name) };
+        #[allow(
+            unsafe_code,
+            reason = "Burn reads its default device from the environment"
+        )]
+        unsafe {
+            std::env::set_var("BURN_DEVICE", name)
+        };
+    }
+}
+
+/// Where and in which float type a command computes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::Args, Serialize, Deserialize)]
+pub struct Compute {
+    /// Burn backend to compute on.
+    #[arg(long, value_enum, default_value_t = Backend::Flex)]
+    pub backend: Backend,
+    /// Compute in bfloat16 (experimental; fast with `--backend tch` on CPUs with AVX512_BF16).
+    #[arg(long)]
+    // Runs recorded before bf16 existed have no such field.
+    #[serde(default)]
+    pub bf16: bool,
+}
+
+impl Compute {
+    /// The device to compute on (no autodiff).
+    pub fn device(self) -> Result<Device> {
+        self.backend.compute_device(self.bf16)
     }
 }

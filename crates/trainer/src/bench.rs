@@ -7,18 +7,17 @@ use std::time::Instant;
 
 use anyhow::Result;
 use burn::module::Module;
-use mnist_model::network::images_tensor;
-use mnist_model::{Cnn, IMAGE_PIXELS};
+use mnist_model::Cnn;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
 use serde::Serialize;
 
-use crate::backend::Backend;
-use crate::checkpoint;
+use crate::backend::Compute;
 use crate::evaluate::evaluate;
 use crate::mnist;
-use crate::train::train_step;
+use crate::run::optimizer;
+use crate::step::train_step;
 
 /// The figures of one timed epoch; field names follow the Keras script's output.
 #[derive(Debug, Clone, Serialize)]
@@ -31,33 +30,30 @@ pub struct EpochTiming {
 }
 
 /// Trains a fresh network for one epoch (no augmentation, like the reference) with Adam at
-/// 1e-3 on the first `limit` (default 55,000) training images, then evaluates the test set;
-/// with `bf16`, all of it in bfloat16.
+/// 1e-3 on the first `limit` (default 55,000) training images, then evaluates the test set,
+/// all of it on `compute`'s device and float type.
 pub fn epoch(
-    backend: Backend,
+    compute: Compute,
     data: &Path,
     batch_size: usize,
     limit: Option<usize>,
-    bf16: bool,
 ) -> Result<EpochTiming> {
     anyhow::ensure!(batch_size > 0, "the batch size must be at least 1");
     let all = mnist::load_train(data)?;
     let test = mnist::load_test(data)?;
     let (train, _) = mnist::train_and_validation(&all, limit)?;
 
-    let device = backend.compute_device(bf16)?;
+    let device = compute.device()?;
     let train_device = device.clone().autodiff();
     train_device.seed(0);
     let mut model = Cnn::new(&train_device);
-    let mut optimizer = checkpoint::optimizer();
+    let mut optimizer = optimizer();
     let mut order: Vec<usize> = (0..train.len()).collect();
     order.shuffle(&mut SmallRng::seed_from_u64(0));
 
     let started = Instant::now();
     for chunk in order.chunks(batch_size) {
-        let inputs: Vec<[f32; IMAGE_PIXELS]> = chunk.iter().map(|&i| train.input(i)).collect();
-        let labels: Vec<i64> = chunk.iter().map(|&i| train.labels[i] as i64).collect();
-        let images = images_tensor(&inputs, &device);
+        let (images, labels) = train.batch(chunk, &device);
         model = train_step(model, &mut optimizer, images, &labels, 1e-3).model;
     }
     let train_s = started.elapsed().as_secs_f64();

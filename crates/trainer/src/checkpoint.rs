@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use burn::module::Module;
-use burn::optim::{AdamConfig, ModuleOptimizer};
+use burn::optim::ModuleOptimizer;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 use burn::tensor::Device;
@@ -15,8 +15,8 @@ use mnist_model::Cnn;
 use serde::{Deserialize, Serialize};
 
 use crate::atomic;
-use crate::fetch::sha256_hex;
-use crate::train::{EpochMetrics, TrainConfig};
+use crate::hash::sha256_hex;
+use crate::run::{EpochMetrics, RunDir, TrainConfig, optimizer};
 
 const STATE: &str = "state.json";
 
@@ -50,12 +50,7 @@ impl State {
 
 /// The checkpoint directory of a run writing to `out`.
 pub fn dir(out: &Path) -> PathBuf {
-    out.join("checkpoint")
-}
-
-/// Optimizer used by every run, so a checkpoint's state fits it.
-pub fn optimizer() -> ModuleOptimizer {
-    AdamConfig::new().init()
+    RunDir::new(out).checkpoints()
 }
 
 /// Writes the checkpoint after `state.epoch` epochs and removes the previous one.
@@ -88,10 +83,9 @@ pub fn save(out: &Path, model: &Cnn, optimizer: &ModuleOptimizer, state: State) 
     // Only now are older files unreferenced; temporaries left by a killed run go too.
     for entry in fs::read_dir(&dir)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let stale_temporary = name.starts_with('.') && name.contains(".tmp-");
         let old_checkpoint =
             name.ends_with(".bpk") && name != state.model_file && name != state.optimizer_file;
-        if stale_temporary || old_checkpoint {
+        if atomic::is_temporary(&name) || old_checkpoint {
             let _ = fs::remove_file(entry.path());
         }
     }

@@ -1,7 +1,8 @@
 //! Test-set accuracy, per-class accuracy and the confusion matrix.
 
 use burn::tensor::Device;
-use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES};
+use burn::tensor::activation::softmax;
+use mnist_model::{Cnn, NUM_CLASSES};
 use serde::Serialize;
 
 use crate::mnist::Split;
@@ -33,9 +34,8 @@ pub fn evaluate(model: &Cnn, split: &Split, device: &Device) -> Report {
     let mut loss = 0.0f64;
     let indices: Vec<usize> = (0..split.len()).collect();
     for chunk in indices.chunks(EVAL_BATCH) {
-        let images: Vec<[f32; IMAGE_PIXELS]> = chunk.iter().map(|&i| split.input(i)).collect();
-        let (_, probabilities) = model.classify(&images, device);
-        let probabilities = probabilities
+        let (images, _) = split.batch(chunk, device);
+        let probabilities = softmax(model.forward(images), 1)
             .into_data()
             .convert::<f32>()
             .try_to_vec::<f32>()

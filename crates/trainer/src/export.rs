@@ -1,20 +1,17 @@
 //! The end of a run: the weights the browser app loads and their model card.
 
-use std::path::{Path, PathBuf};
+use std::fmt;
 
 use anyhow::{Context, Result};
+use mnist_model::PARAMETERS;
 use mnist_model::weights::{self, Precision};
-use mnist_model::{Cnn, PARAMETERS};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic;
 use crate::evaluate::{Report, evaluate};
-use crate::fetch::sha256_hex;
+use crate::hash::sha256_hex;
 use crate::mnist::{Split, VALIDATION_IMAGES};
-use crate::train::{EpochMetrics, TrainConfig};
-
-/// Name of the exported weights (and, with `.json`, of the model card) in the output directory.
-pub const WEIGHTS_STEM: &str = "mnist-cnn";
+use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, WEIGHTS_STEM};
 
 /// A short, machine-readable account of how the weights were made and how well they do.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,27 +38,29 @@ pub struct ModelCard {
     pub command: String,
 }
 
-/// Paths of the exported weights and card in `out`.
-pub fn paths(out: &Path) -> (PathBuf, PathBuf) {
-    (
-        out.join(format!("{WEIGHTS_STEM}.bpk")),
-        out.join(format!("{WEIGHTS_STEM}.json")),
-    )
+/// What [`export`] wrote, and how the weights as written did on the test set.
+#[derive(Debug)]
+pub struct Exported {
+    pub card: ModelCard,
+    pub report: Report,
+    pub run: RunDir,
 }
 
-/// Writes the weights at `precision` and the card, evaluating the weights as written on the
-/// test set.
-#[allow(clippy::too_many_arguments)]
+/// Writes the weights at `precision` and the card into `run`, evaluating the weights as
+/// written on the `test` set. `command` is recorded in the card.
 pub fn export(
-    model: &Cnn,
+    outcome: &Outcome,
     precision: Precision,
-    config: &TrainConfig,
-    history: &[EpochMetrics],
-    train_images: usize,
     test: &Split,
-    out: &Path,
+    run: &RunDir,
     command: &str,
-) -> Result<(ModelCard, Report)> {
+) -> Result<Exported> {
+    let Outcome {
+        model,
+        config,
+        history,
+        train_images,
+    } = outcome;
     let date = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .context("cannot format the date")?;
@@ -77,10 +76,10 @@ pub fn export(
     // Measure what ships: the file as the browser will load it.
     // The weights are f32 (or narrower) whatever the run computed in; a bf16 run's device
     // stays bf16, so its file is measured on flex, in f32, as the page computes.
-    let device = if config.bf16 {
+    let device = if config.compute.bf16 {
         burn::tensor::Device::flex()
     } else {
-        config.backend.device()?
+        config.compute.backend.device()?
     };
     let (shipped, _) = weights::decode(&bytes, &device)?;
     let report = evaluate(&shipped, test, &device);
@@ -92,7 +91,7 @@ pub fn export(
         parameters: PARAMETERS,
         optimizer: format!("Adam (lr {})", config.learning_rate),
         config: config.clone(),
-        train_images,
+        train_images: *train_images,
         validation_images: VALIDATION_IMAGES,
         epochs: history.len(),
         seed: config.seed,
@@ -107,8 +106,33 @@ pub fn export(
         date,
         command: command.into(),
     };
-    let (weights_path, card_path) = paths(out);
-    atomic::write(&weights_path, &bytes)?;
-    atomic::write(&card_path, serde_json::to_string_pretty(&card)?.as_bytes())?;
-    Ok((card, report))
+    atomic::write(&run.weights(), &bytes)?;
+    atomic::write(&run.card(), serde_json::to_string_pretty(&card)?.as_bytes())?;
+    Ok(Exported {
+        card,
+        report,
+        run: run.clone(),
+    })
+}
+
+/// The end of `trainer train`'s output: the test report and where everything was written.
+impl fmt::Display for Exported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let run = &self.run;
+        writeln!(f, "\n{}\n", self.report)?;
+        writeln!(
+            f,
+            "wrote {} ({} bytes, {}) and {}",
+            run.weights().display(),
+            self.card.weights_bytes,
+            self.card.weights_precision,
+            run.card().display()
+        )?;
+        write!(
+            f,
+            "metrics: {}  curve: {}",
+            run.metrics_csv().display(),
+            run.curve_png().display()
+        )
+    }
 }

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use sha2::{Digest, Sha256};
 
 use crate::atomic;
+use crate::hash::sha256_hex;
 use crate::idx;
 use crate::mnist::{FILES, MnistFile, locate};
 
@@ -19,14 +19,6 @@ pub const MIRRORS: [&str; 2] = [
 ];
 /// The largest compressed file is 9.9 MB.
 const MAX_DOWNLOAD: u64 = 32 << 20;
-
-/// Hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// Whether `bytes` (raw or gzip) hold exactly the expected content of `file`.
 pub fn verify(file: &MnistFile, bytes: &[u8]) -> Result<()> {

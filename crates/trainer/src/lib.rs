@@ -1,17 +1,25 @@
 //! The native half of the product: MNIST data, training with Burn, evaluation, prediction and
 //! the export of the weights the browser app loads. The `trainer` binary is a thin CLI on top.
+//!
+//! Modules build on each other in one direction only: `run`, `backend`, `hash`, `atomic` and
+//! `idx` are leaves; `mnist` reads the data; `step` is one optimiser step; `train` drives a run
+//! and uses `checkpoint` and `report`; `export` writes what a run produced.
 
 pub mod atomic;
-pub mod augment;
 pub mod backend;
 pub mod bench;
 pub mod checkpoint;
 pub mod evaluate;
 pub mod export;
 pub mod fetch;
+pub mod hash;
 pub mod idx;
+pub mod logits;
 pub mod memory;
 pub mod mnist;
 pub mod predict;
 pub mod report;
+pub mod run;
+pub mod step;
 pub mod train;
+pub mod weights_file;

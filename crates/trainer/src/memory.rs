@@ -10,6 +10,10 @@
 /// demand, which is why evaluation batches are sized to stay under it.
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(
+        unsafe_code,
+        reason = "glibc's allocator settings are only reachable through FFI"
+    )]
     // SAFETY: mallopt only changes the allocator's thresholds; called before other threads start.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX);

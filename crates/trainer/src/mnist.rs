@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use burn::tensor::{Device, Tensor};
 use mnist_model::IMAGE_PIXELS;
+use mnist_model::network::images_tensor;
 
 use crate::idx::{self, Images};
 
@@ -69,6 +71,14 @@ impl Split {
             *o = p as f32 / 255.0;
         }
         out
+    }
+
+    /// Images `indices` as one input tensor `[n, 1, 28, 28]` on `device`, with their labels:
+    /// the batch that training, benchmarking and evaluation all feed the network.
+    pub fn batch(&self, indices: &[usize], device: &Device) -> (Tensor<4>, Vec<i64>) {
+        let inputs: Vec<[f32; IMAGE_PIXELS]> = indices.iter().map(|&i| self.input(i)).collect();
+        let labels = indices.iter().map(|&i| i64::from(self.labels[i])).collect();
+        (images_tensor(&inputs, device), labels)
     }
 
     /// Images `range` as a new split.

@@ -1,5 +1,7 @@
-//! The seed's own-handwriting test: image files through the shared `preprocess` to the model.
+//! `trainer predict`, the seed's own-handwriting test: image files through the shared
+//! `preprocess` to the model, one answer (or one reason there is none) per file.
 
+use std::fmt;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -77,10 +79,64 @@ pub fn predict(model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]], device: &Device) -> 
     let (_, probabilities) = model.classify(inputs, device);
     probabilities
         .into_data()
+        .convert::<f32>()
         .try_to_vec::<f32>()
         .expect("f32 probabilities")
         .chunks(NUM_CLASSES)
         .map(Prediction::from_probabilities)
+        .collect()
+}
+
+/// One file's line of `trainer predict`'s output.
+#[derive(Debug, Clone)]
+pub struct FileAnswer {
+    pub file: String,
+    /// The answer, or why the file could not be read.
+    pub answer: Result<Prediction, String>,
+}
+
+impl FileAnswer {
+    /// The line as one JSON object: `file` with `digit`, `confidence`, `top3`, or with `error`.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.answer {
+            Ok(p) => serde_json::json!({
+                "file": self.file, "digit": p.digit, "confidence": p.confidence, "top3": p.top3,
+            }),
+            Err(e) => serde_json::json!({ "file": self.file, "error": e }),
+        }
+    }
+}
+
+impl fmt::Display for FileAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.answer {
+            Ok(p) => {
+                let top3: Vec<String> = p
+                    .top3
+                    .iter()
+                    .map(|(d, q)| format!("{d} ({:.1}%)", 100.0 * q))
+                    .collect();
+                write!(f, "{}: {}  [{}]", self.file, p.digit, top3.join(", "))
+            }
+            Err(e) => write!(f, "{}: error: {e}", self.file),
+        }
+    }
+}
+
+/// Reads and classifies each image file on its own, so one bad file spoils only its own line.
+pub fn predict_files(model: &Cnn, files: &[impl AsRef<Path>], device: &Device) -> Vec<FileAnswer> {
+    files
+        .iter()
+        .map(|path| {
+            let path = path.as_ref();
+            let answer = load_input(path)
+                .map(|input| predict(model, &[input], device).remove(0))
+                .map_err(|e| format!("{e:#}"));
+            FileAnswer {
+                file: path.display().to_string(),
+                answer,
+            }
+        })
         .collect()
 }
 

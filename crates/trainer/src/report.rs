@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 
 use crate::atomic;
-use crate::train::EpochMetrics;
+use crate::run::EpochMetrics;
 
 const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 const SIZE: (u32, u32) = (1100, 450);

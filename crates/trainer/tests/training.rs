@@ -7,9 +7,10 @@ use std::sync::Mutex;
 
 use burn::tensor::Device;
 use mnist_model::weights::{self, Precision};
-use mnist_trainer::backend::Backend;
+use mnist_trainer::backend::{Backend, Compute};
 use mnist_trainer::checkpoint;
-use mnist_trainer::train::{Schedule, TrainConfig, train};
+use mnist_trainer::run::{Schedule, TrainConfig};
+use mnist_trainer::train::train;
 
 /// Burn's random generator (dropout) is per process: runs in parallel threads would draw from
 /// it in turn and so stop being reproducible. These tests train one at a time.
@@ -28,8 +29,10 @@ fn tiny(epochs: usize) -> TrainConfig {
         limit: Some(300),
         augment: true,
         schedule: Schedule::Constant,
-        backend: Backend::Flex,
-        bf16: false,
+        compute: Compute {
+            backend: Backend::Flex,
+            bf16: false,
+        },
     }
 }
 

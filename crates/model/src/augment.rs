@@ -1,6 +1,7 @@
 //! Data augmentation with Burn's own image ops (affine grid + grid sampling, and grey-level
-//! dilation and erosion), so that digits drawn on a pad or photographed, which
-//! vary in slant, size, position and pen width more than MNIST does, are recognised.
+//! dilation and erosion), so that digits drawn on a pad or photographed, which vary in slant,
+//! size, position and pen width more than MNIST does, are recognised. On the device of the
+//! images it is given, so training natively and fine-tuning in the page augment alike.
 
 use burn::tensor::grid::affine_grid_2d;
 use burn::tensor::ops::{GridSampleOptions, GridSamplePaddingMode, InterpolateMode, PadMode};
@@ -175,27 +176,5 @@ mod tests {
         let c = Augmentation::default().apply(bar(), &mut SmallRng::seed_from_u64(8));
         assert_eq!(a.clone().into_data(), b.into_data());
         assert_ne!(a.into_data(), c.into_data());
-    }
-
-    /// The same augmentation on the wgpu backend as on flex (lavapipe without a GPU).
-    #[cfg(feature = "wgpu")]
-    #[test]
-    fn wgpu_augments_like_flex() {
-        let on = |device: &Device| {
-            let images = Tensor::<4>::from_data(bar().into_data(), device);
-            Augmentation::default()
-                .apply(images, &mut SmallRng::seed_from_u64(3))
-                .into_data()
-                .try_to_vec::<f32>()
-                .unwrap()
-        };
-        let flex = on(&Device::flex());
-        let wgpu = on(&Device::wgpu(burn::tensor::DeviceKind::DefaultDevice));
-        let worst = flex
-            .iter()
-            .zip(&wgpu)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
-        assert!(worst < 1e-4, "max difference {worst}");
     }
 }
