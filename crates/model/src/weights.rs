@@ -62,7 +62,7 @@ pub struct WeightsInfo {
 }
 
 impl WeightsInfo {
-    /// The stored precision (`f32` or `f16`).
+    /// The stored precision (`f32`, `f16` or `int8`).
     pub fn precision(&self) -> &str {
         self.metadata
             .get(KEY_PRECISION)

@@ -7,7 +7,52 @@ use web_sys::{
     CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, ImageData,
 };
 
-use crate::engine::Output;
+use crate::engine::{Backend, Output};
+
+/// `body[data-state]`: where the page as a whole stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageState {
+    /// Fetching the weights and building the first engine.
+    Loading,
+    /// Answering.
+    Ready,
+    /// Cannot answer; `#error-message` says why.
+    Error,
+}
+
+impl PageState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageState::Loading => "loading",
+            PageState::Ready => "ready",
+            PageState::Error => "error",
+        }
+    }
+}
+
+/// `body[data-webgpu]`: where WebGPU stands (the page answers on the CPU meanwhile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebGpuState {
+    /// Requested, or compiling its shaders.
+    Starting,
+    /// Answering.
+    Ready,
+    /// The browser offers no usable adapter.
+    Unavailable,
+    /// The device was lost after it had answered; the CPU answers again.
+    Lost,
+}
+
+impl WebGpuState {
+    fn as_str(self) -> &'static str {
+        match self {
+            WebGpuState::Starting => "starting",
+            WebGpuState::Ready => "ready",
+            WebGpuState::Unavailable => "unavailable",
+            WebGpuState::Lost => "lost",
+        }
+    }
+}
 
 pub struct View {
     body: HtmlElement,
@@ -67,18 +112,17 @@ impl View {
         })
     }
 
-    /// `body[data-state]`: loading, ready or error.
-    pub fn set_state(&self, state: &str) {
-        self.body.set_attribute("data-state", state).ok();
+    pub fn set_state(&self, state: PageState) {
+        self.body.set_attribute("data-state", state.as_str()).ok();
     }
 
-    pub fn set_backend(&self, backend: &str) {
-        self.body.set_attribute("data-backend", backend).ok();
+    /// `body[data-backend]`: the engine that answers.
+    pub fn set_backend(&self, backend: Backend) {
+        self.body.set_attribute("data-backend", backend.id()).ok();
     }
 
-    /// `body[data-webgpu]`: starting, ready, unavailable or lost.
-    pub fn set_webgpu(&self, state: &str) {
-        self.body.set_attribute("data-webgpu", state).ok();
+    pub fn set_webgpu(&self, state: WebGpuState) {
+        self.body.set_attribute("data-webgpu", state.as_str()).ok();
     }
 
     pub fn set_status(&self, text: &str) {
@@ -87,7 +131,7 @@ impl View {
 
     pub fn show_error(&self, message: &str) {
         self.error_message.set_text_content(Some(message));
-        self.set_state("error");
+        self.set_state(PageState::Error);
     }
 
     /// Whether the shown answer lags behind the drawing.

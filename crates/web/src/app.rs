@@ -1,0 +1,114 @@
+//! The page's state: what is on the pad, what is shown, and the engines. The one owner of the
+//! engines: the recognition loop, the events and the `classify` export all ask it.
+
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
+
+use mnist_model::{Bitmap, IMAGE_PIXELS, PixelFormat, PreprocessError, preprocess};
+
+use crate::engine::Engine;
+use crate::pad::Pad;
+use crate::recognise;
+use crate::view::View;
+
+/// What is being recognised.
+pub enum Source {
+    Pad,
+    /// An opened image, already preprocessed.
+    Photo(Box<Result<[f32; IMAGE_PIXELS], PreprocessError>>),
+}
+
+/// The engines the page has loaded, and which one answers.
+#[derive(Default)]
+pub struct Engines {
+    /// The engine that answers.
+    pub active: Option<Rc<Engine>>,
+    /// Where it runs, as the status line says it.
+    pub label: String,
+    /// The CPU engine, kept to answer at once if the GPU is lost.
+    pub cpu: Option<Rc<Engine>>,
+}
+
+pub struct App {
+    pub pad: Pad,
+    pub view: View,
+    pub source: Source,
+    pub engines: Engines,
+    /// Bumped on every change of what is to be recognised.
+    pub generation: u64,
+    /// Whether the recognition loop is running.
+    pub in_flight: bool,
+}
+
+pub type Shared = Rc<RefCell<App>>;
+
+thread_local! {
+    /// The page's app, once started: for exports called from JavaScript.
+    static APP: OnceCell<Shared> = const { OnceCell::new() };
+}
+
+impl App {
+    /// Builds the app and registers it for [`current_engine`].
+    pub fn start(pad: Pad, view: View) -> Shared {
+        let app = Rc::new(RefCell::new(App {
+            pad,
+            view,
+            source: Source::Pad,
+            engines: Engines::default(),
+            generation: 0,
+            in_flight: false,
+        }));
+        APP.with(|a| a.set(app.clone()).ok());
+        app
+    }
+
+    /// The model input for what is on the pad (or the opened image).
+    pub fn input(&self) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
+        match &self.source {
+            Source::Photo(input) => (**input).clone(),
+            Source::Pad if self.pad.is_empty() => Err(PreprocessError::Blank),
+            Source::Pad => {
+                let image = self.pad.pixels().ok_or(PreprocessError::Blank)?;
+                let rgba = image.data();
+                preprocess(Bitmap {
+                    width: image.width() as usize,
+                    height: image.height() as usize,
+                    format: PixelFormat::Rgba,
+                    pixels: &rgba,
+                })
+            }
+        }
+    }
+}
+
+/// The engine that answers now, if the page has one.
+pub fn current_engine() -> Option<Rc<Engine>> {
+    APP.with(|a| a.get().and_then(|app| app.borrow().engines.active.clone()))
+}
+
+/// Makes `engine` the one that answers, and says on the page where it runs.
+pub fn use_engine(app: &Shared, engine: Rc<Engine>, label: String) {
+    {
+        let mut a = app.borrow_mut();
+        a.view.set_backend(engine.backend);
+        a.engines.active = Some(engine);
+    }
+    set_label(app, label);
+}
+
+/// Says on the status line where answers come from, and keeps it for the timings that follow.
+pub fn set_label(app: &Shared, label: String) {
+    let mut a = app.borrow_mut();
+    a.view.set_status(&format!("Running on {label}."));
+    a.engines.label = label;
+}
+
+/// Records a change of what is to be recognised and makes sure an answer will follow.
+pub fn changed(app: &Shared) {
+    {
+        let mut a = app.borrow_mut();
+        a.generation += 1;
+        a.view.set_busy(true);
+    }
+    recognise::schedule(app);
+}

@@ -1,0 +1,180 @@
+//! The page's events: pointer strokes on the pad, undo and clear, opened or dropped photos,
+//! retry after an error, and resizing. Each one changes the app and asks for a new answer.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Document, DragEvent, Event, HtmlButtonElement, HtmlInputElement, PointerEvent};
+
+use mnist_model::{Bitmap, PixelFormat, preprocess};
+
+use crate::app::{Shared, Source, changed};
+use crate::photo;
+use crate::view::by_id;
+
+/// The position of a pointer event, with sub-pixel precision where the browser has it.
+fn client_point(event: &JsValue) -> (f64, f64) {
+    let get = |k: &str| {
+        js_sys::Reflect::get(event, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    (get("clientX"), get("clientY"))
+}
+
+/// The points of a move event, including the ones the browser coalesced into it.
+fn move_points(event: &PointerEvent) -> Vec<(f64, f64)> {
+    let coalesced = js_sys::Reflect::get(event, &"getCoalescedEvents".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(event).ok())
+        .and_then(|a| a.dyn_into::<js_sys::Array>().ok());
+    match coalesced {
+        Some(events) if events.length() > 0 => events.iter().map(|e| client_point(&e)).collect(),
+        _ => vec![client_point(event)],
+    }
+}
+
+fn listen<E: JsCast + 'static>(
+    target: &web_sys::EventTarget,
+    kind: &str,
+    app: &Shared,
+    f: fn(&Shared, E),
+) {
+    let app = app.clone();
+    let closure = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+        if let Ok(event) = event.dyn_into::<E>() {
+            f(&app, event);
+        }
+    });
+    target
+        .add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())
+        .ok();
+    // Listeners live as long as the page.
+    closure.forget();
+}
+
+/// Connects every control of the page to the app.
+pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
+    let pad: web_sys::EventTarget = app.borrow().pad.canvas().clone().into();
+    listen(&pad, "pointerdown", app, |app, e: PointerEvent| {
+        if e.pointer_type() == "mouse" && e.button() != 0 {
+            return;
+        }
+        e.prevent_default();
+        let started = {
+            let mut a = app.borrow_mut();
+            let at = a.pad.local(client_point(&e));
+            let started = a.pad.begin(e.pointer_id(), at);
+            if started {
+                a.source = Source::Pad;
+                a.pad.canvas().set_pointer_capture(e.pointer_id()).ok();
+            }
+            started
+        };
+        if started {
+            changed(app);
+        }
+    });
+    listen(&pad, "pointermove", app, |app, e: PointerEvent| {
+        let extended = {
+            let mut a = app.borrow_mut();
+            if !a.pad.is_drawing(e.pointer_id()) {
+                return;
+            }
+            e.prevent_default();
+            let points: Vec<_> = move_points(&e)
+                .into_iter()
+                .map(|p| a.pad.local(p))
+                .collect();
+            a.pad.extend(e.pointer_id(), &points)
+        };
+        if extended {
+            changed(app);
+        }
+    });
+    for kind in ["pointerup", "pointercancel", "lostpointercapture"] {
+        listen(&pad, kind, app, |app, e: PointerEvent| {
+            app.borrow_mut().pad.end(e.pointer_id());
+        });
+    }
+    listen(&pad, "dragover", app, |_, e: DragEvent| e.prevent_default());
+    listen(&pad, "drop", app, |app, e: DragEvent| {
+        e.prevent_default();
+        if let Some(file) = e
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            open_photo(app, file);
+        }
+    });
+
+    let undo: HtmlButtonElement = by_id(document, "undo")?;
+    listen(&undo.into(), "click", app, |app, _: Event| {
+        let changed_now = {
+            let mut a = app.borrow_mut();
+            a.source = Source::Pad;
+            a.pad.undo()
+        };
+        if changed_now {
+            changed(app);
+        }
+    });
+    let clear: HtmlButtonElement = by_id(document, "clear")?;
+    listen(&clear.into(), "click", app, |app, _: Event| {
+        {
+            let mut a = app.borrow_mut();
+            a.source = Source::Pad;
+            a.pad.clear();
+        }
+        changed(app);
+    });
+    let file: HtmlInputElement = by_id(document, "file")?;
+    listen(&file.into(), "change", app, |app, e: Event| {
+        let input: Option<HtmlInputElement> = e.target().and_then(|t| t.dyn_into().ok());
+        if let Some(input) = input {
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                open_photo(app, file);
+            }
+            input.set_value("");
+        }
+    });
+    let retry: HtmlButtonElement = by_id(document, "retry")?;
+    listen(&retry.into(), "click", app, |_, _: Event| {
+        if let Some(w) = web_sys::window() {
+            w.location().reload().ok();
+        }
+    });
+    let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
+    listen(&window, "resize", app, |app, _: Event| {
+        let resized = app.borrow_mut().pad.fit_to_screen();
+        if resized {
+            changed(app);
+        }
+    });
+    Ok(())
+}
+
+fn open_photo(app: &Shared, file: web_sys::File) {
+    let app = app.clone();
+    spawn_local(async move {
+        match photo::open(&file).await {
+            Ok(photo) => {
+                {
+                    let mut a = app.borrow_mut();
+                    let input = preprocess(Bitmap {
+                        width: photo.width,
+                        height: photo.height,
+                        format: PixelFormat::Rgba,
+                        pixels: &photo.rgba,
+                    });
+                    a.pad.show_photo(photo.bitmap);
+                    a.source = Source::Photo(Box::new(input));
+                }
+                changed(&app);
+            }
+            Err(message) => app.borrow().view.show_nothing(&message),
+        }
+    });
+}

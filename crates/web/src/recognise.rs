@@ -1,0 +1,78 @@
+//! The live answer: one inference in flight at a time, and the loop ends only once the answer
+//! shown is for the latest drawing. A GPU lost mid-answer hands over to the CPU engine.
+
+use mnist_model::PreprocessError;
+use wasm_bindgen_futures::spawn_local;
+
+use crate::app::{Shared, use_engine};
+use crate::engine::Backend;
+use crate::view::WebGpuState;
+
+/// Starts the recognition loop unless it is running.
+pub fn schedule(app: &Shared) {
+    {
+        let mut a = app.borrow_mut();
+        if a.in_flight || a.engines.active.is_none() {
+            return;
+        }
+        a.in_flight = true;
+    }
+    let app = app.clone();
+    spawn_local(async move {
+        loop {
+            let prepare_started = now();
+            let (generation, input, engine) = {
+                let a = app.borrow();
+                let engine = a.engines.active.clone().expect("checked before the loop");
+                (a.generation, a.input(), engine)
+            };
+            let prepare_ms = now() - prepare_started;
+            match input {
+                Err(PreprocessError::Blank) => app.borrow().view.show_nothing("Draw a digit"),
+                Err(e) => app
+                    .borrow()
+                    .view
+                    .show_nothing(&format!("Cannot read this image: {e}")),
+                Ok(input) => {
+                    let started = now();
+                    match engine.classify(&input).await {
+                        Ok(output) => {
+                            let model_ms = now() - started;
+                            let a = app.borrow();
+                            a.view.show(&output, &input);
+                            a.view.set_timing(prepare_ms, model_ms);
+                            a.view.set_status(&format!(
+                                "Running on {} · last answer in {:.1} ms",
+                                a.engines.label,
+                                prepare_ms + model_ms
+                            ));
+                        }
+                        Err(message) if engine.backend == Backend::WebGpu => {
+                            // The GPU was lost (driver reset, device destroyed): carry on
+                            // on the CPU and answer the same drawing again.
+                            let cpu = app.borrow().engines.cpu.clone().expect("loaded first");
+                            let label = format!("the CPU (WebGPU stopped working: {message})");
+                            use_engine(&app, cpu, label);
+                            app.borrow().view.set_webgpu(WebGpuState::Lost);
+                            continue;
+                        }
+                        Err(message) => app.borrow().view.show_nothing(&message),
+                    }
+                }
+            }
+            let mut a = app.borrow_mut();
+            if a.generation == generation {
+                a.in_flight = false;
+                a.view.set_busy(false);
+                break;
+            }
+        }
+    });
+}
+
+/// Milliseconds on the page's clock.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

@@ -1,0 +1,106 @@
+//! Start-up: the page answers on Burn's CPU backend as soon as the weights are in, then hands
+//! over to WebGPU once that has compiled its shaders, or says why it cannot.
+
+use std::rc::Rc;
+
+use burn::tensor::Device;
+use web_sys::HtmlCanvasElement;
+
+use crate::app::{App, Shared, set_label, use_engine};
+use crate::engine::{self, Backend, Engine};
+use crate::events;
+use crate::pad::Pad;
+use crate::recognise;
+use crate::view::{PageState, View, WebGpuState, by_id, context_2d};
+
+/// The trainer's export, copied into the build by Trunk.
+const DEFAULT_WEIGHTS: &str = "model/mnist-cnn.bpk";
+
+/// Builds the page and starts answering; an error here means the page cannot work at all.
+pub async fn start() -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let canvas: HtmlCanvasElement = by_id(&document, "pad")?;
+    let ctx = context_2d(&canvas)?;
+    let view = View::new(&document)?;
+    view.set_state(PageState::Loading);
+    view.show_nothing("Draw a digit");
+    view.set_busy(false);
+    let app = App::start(Pad::new(canvas, ctx), view);
+    events::wire(&app, &document)?;
+
+    // The CPU answers long before WebGPU has compiled its shaders. WebGPU starts only then:
+    // started alongside, its set-up sometimes held the CPU's start back by most of a second.
+    let url = weights_url(&window);
+    if let Some(weights) = start_on_cpu(&app, &url).await {
+        move_to_webgpu(&app, &weights, engine::webgpu().await).await;
+    }
+    Ok(())
+}
+
+/// Puts the page in its error state even when the view could not be built.
+pub fn fatal(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(el) = document.get_element_by_id("error-message") {
+        el.set_text_content(Some(message));
+    }
+    if let Some(body) = document.body() {
+        body.set_attribute("data-state", PageState::Error.as_str())
+            .ok();
+    }
+}
+
+/// Fetches the weights and starts answering on the CPU; returns the weights, or `None` after
+/// putting the page in its error state.
+async fn start_on_cpu(app: &Shared, url: &str) -> Option<Vec<u8>> {
+    let loaded = async {
+        let weights = engine::fetch_weights(url).await?;
+        match Engine::load(&weights, Device::flex(), Backend::Cpu).await {
+            Ok(cpu) => Ok((weights, Rc::new(cpu))),
+            Err(e) => Err(format!("The model weights ({url}) cannot be used: {e}.")),
+        }
+    };
+    let (weights, cpu) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            app.borrow().view.show_error(&message);
+            return None;
+        }
+    };
+    app.borrow_mut().engines.cpu = Some(cpu.clone());
+    app.borrow().view.set_webgpu(WebGpuState::Starting);
+    use_engine(app, cpu, "the CPU while WebGPU starts".into());
+    app.borrow().view.set_state(PageState::Ready);
+    recognise::schedule(app);
+    Some(weights)
+}
+
+/// Hands answering over to WebGPU once it has compiled its shaders, or says why it cannot.
+async fn move_to_webgpu(app: &Shared, weights: &[u8], device: Result<Device, String>) {
+    let gpu = match device {
+        Ok(device) => Engine::load(weights, device, Backend::WebGpu).await,
+        Err(reason) => Err(reason),
+    };
+    match gpu {
+        Ok(gpu) => {
+            use_engine(app, Rc::new(gpu), "WebGPU".into());
+            app.borrow().view.set_webgpu(WebGpuState::Ready);
+        }
+        Err(reason) => {
+            set_label(app, format!("the CPU ({reason})"));
+            app.borrow().view.set_webgpu(WebGpuState::Unavailable);
+        }
+    }
+}
+
+/// `?weights=` may point to another same-origin weights file (used by the tests).
+fn weights_url(window: &web_sys::Window) -> String {
+    let search = window.location().search().unwrap_or_default();
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get("weights"))
+        .filter(|u| !u.contains(':') && !u.starts_with("//"))
+        .unwrap_or_else(|| DEFAULT_WEIGHTS.to_string())
+}
