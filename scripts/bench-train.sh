@@ -5,8 +5,7 @@
 # `--backend tch`, LibTorch (scripts/install-libtorch.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cache=$HOME/.cache/mnist-web
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
+source scripts/build-env.sh
 scripts/get-mnist-offline.sh data
 venv=$cache/keras-venv
 if ! "$venv/bin/python" -c 'import tensorflow' 2>/dev/null; then

@@ -19,5 +19,5 @@ if [ "$have" != "$want" ]; then
   # Without --locked: its lock file pins crates that no longer build together.
   cargo install --force wasm-bindgen-cli --version "$want"
 fi
-grep -q "wasm_bindgen = \"$want\"" trunk.toml \
-  || { echo "trunk.toml pins another wasm-bindgen than Cargo.lock's $want: update [tools]" >&2; exit 1; }
+grep -q "wasm_bindgen = \"$want\"" Trunk.toml \
+  || { echo "Trunk.toml pins another wasm-bindgen than Cargo.lock's $want: update [tools]" >&2; exit 1; }

@@ -2,5 +2,6 @@
 # Serves the app with the shipped weights on http://127.0.0.1:8080 (installs the tools first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/build-env.sh
 scripts/install-web-tools.sh
-exec trunk --config trunk.toml serve --release "$@"
+exec trunk serve --release "$@"

@@ -4,18 +4,16 @@
 # Chromium. Installs whatever is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Builds are cached outside the checkout, so fresh clones (CI) reuse them.
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/mnist-web/target}
+source scripts/build-env.sh
 export TRAINER_BIN=$CARGO_TARGET_DIR/release/trainer
 
 scripts/install-test-deps.sh
 
-cargo fmt --all --check
-cargo clippy --release --workspace --exclude mnist-web --all-targets -- -D warnings
-cargo clippy --release --target wasm32-unknown-unknown -p mnist-web -- -D warnings
-cargo test --release --workspace --exclude mnist-web
+scripts/check.sh
+# The integration tests: real training runs, kills and resumes, the shipped weights.
+cargo test --release --workspace --exclude mnist-web --test '*'
 
-trunk --config trunk.toml build --release
+trunk build --release
 (cd tests/browser && npm test)
 
 # Opt-in (900 MB download, a second build of Burn): the LibTorch backend's own tests, bf16

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# What CI runs, minus the slow parts (training runs, the browser, the release wasm build): format,
+# lints for native and wasm32, and the unit tests. A couple of minutes once built; run it before
+# every commit. The full suite is tests/run.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/build-env.sh
+
+cargo fmt --all --check
+cargo clippy --release --workspace --exclude mnist-web --all-targets -- -D warnings
+cargo clippy --release --target wasm32-unknown-unknown -p mnist-web -- -D warnings
+cargo test --release --workspace --exclude mnist-web --lib --bins
