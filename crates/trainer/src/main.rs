@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use burn::tensor::Device;
 use clap::{Args, Parser, Subcommand};
+use mnist_model::Cnn;
 use mnist_model::weights::Precision;
 use mnist_trainer::backend::Compute;
+use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
     bench, evaluate, export, fetch, logits, memory, mnist, predict, train, weights_file,
@@ -173,9 +176,7 @@ fn run(command: Command) -> Result<ExitCode> {
             json,
             compute,
         } => {
-            let device = compute.device()?;
-            let model = weights_file::load(&weights.weights, &device)?;
-            let test = mnist::load_test(&data.data)?;
+            let (model, test, device) = model_and_test(&weights, &data, compute)?;
             emit(&evaluate::evaluate(&model, &test, &device), json.json)?;
         }
         Command::Logits {
@@ -184,9 +185,7 @@ fn run(command: Command) -> Result<ExitCode> {
             count,
             compute,
         } => {
-            let device = compute.device()?;
-            let model = weights_file::load(&weights.weights, &device)?;
-            let test = mnist::load_test(&data.data)?;
+            let (model, test, device) = model_and_test(&weights, &data, compute)?;
             let rows = logits::first(&model, &test, count, &device);
             println!("{}", serde_json::to_string(&rows)?);
         }
@@ -221,6 +220,17 @@ fn run(command: Command) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The network in `weights` on `compute`'s device, and the MNIST test set.
+fn model_and_test(
+    weights: &Weights,
+    data: &Data,
+    compute: Compute,
+) -> Result<(Cnn, Split, Device)> {
+    let device = compute.device()?;
+    let model = weights_file::load(&weights.weights, &device)?;
+    Ok((model, mnist::load_test(&data.data)?, device))
 }
 
 /// Prints `value` as one line of JSON or as its text form.
