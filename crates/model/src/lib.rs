@@ -4,17 +4,25 @@
 //! - [`preprocess`]: any bitmap (canvas, photo) to the 28×28 input the way MNIST was made;
 //! - [`weights`]: the burnpack weights format with architecture metadata and a checksum;
 //! - [`image_file`]: the size limits for image files, checked from their headers;
+//! - [`calibration`]: honest confidence (temperature scaling, "not sure");
+//! - [`segment`]: a written number split into its digits, each preprocessed alike;
+//! - [`strokes`]: the same from pen strokes, each digit drawn again with a pen in proportion;
 //! - [`augment`]: the random transformations training applies to its images.
 //!
 //! It computes on whatever Burn device it is handed and reads no files: loading and saving
 //! belong to the trainer and the page.
 
 pub mod augment;
+pub mod calibration;
 pub mod image_file;
 pub mod network;
 pub mod preprocess;
+pub mod segment;
+pub mod strokes;
 pub mod weights;
 
 pub use network::{Cnn, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, PARAMETERS};
 pub use preprocess::{Bitmap, PixelFormat, PreprocessError, preprocess};
+pub use segment::{Bounds, Digit, segment};
+pub use strokes::{Stroke, segment_strokes};
 pub use weights::{Precision, WeightsError, WeightsInfo};

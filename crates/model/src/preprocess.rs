@@ -65,22 +65,33 @@ pub enum PreprocessError {
 }
 
 /// A greyscale working image, values 0..1.
-struct Plane {
-    width: usize,
-    height: usize,
-    values: Vec<f32>,
+pub(crate) struct Plane {
+    pub(crate) width: usize,
+    pub(crate) height: usize,
+    pub(crate) values: Vec<f32>,
 }
 
 /// Turns `bitmap` into the 28×28 model input, row-major, white ink on black, 0..1.
 pub fn preprocess(bitmap: Bitmap<'_>) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
+    let (ink, _) = ink_plane(bitmap)?;
+    digit_input(&ink)
+}
+
+/// The ink of `bitmap` on a zero background, at the working size, and how many source pixels
+/// make one working pixel along each side.
+pub(crate) fn ink_plane(bitmap: Bitmap<'_>) -> Result<(Plane, usize), PreprocessError> {
     let luminance = luminance(bitmap)?;
-    let ink = ink(luminance)?;
-    let (x0, y0, x1, y1) = bounding_box(&ink).ok_or(PreprocessError::Blank)?;
+    Ok((ink(luminance)?, working_factor(bitmap)))
+}
+
+/// The 28×28 input for the ink in `ink`: its bounding box fitted into 20×20, centred by mass.
+pub(crate) fn digit_input(ink: &Plane) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
+    let (x0, y0, x1, y1) = bounding_box(ink).ok_or(PreprocessError::Blank)?;
     let (w, h) = (x1 - x0, y1 - y0);
     let scale = DIGIT_BOX as f32 / w.max(h) as f32;
     let tw = ((w as f32 * scale).round() as usize).clamp(1, DIGIT_BOX);
     let th = ((h as f32 * scale).round() as usize).clamp(1, DIGIT_BOX);
-    let mut digit = resample(&ink, (x0, y0, w, h), tw, th);
+    let mut digit = resample(ink, (x0, y0, w, h), tw, th);
     let max = digit.iter().copied().fold(0.0, f32::max);
     if max <= 0.0 {
         return Err(PreprocessError::Blank);
@@ -115,7 +126,7 @@ fn luminance(bitmap: Bitmap<'_>) -> Result<Plane, PreprocessError> {
     }
 
     let backdrop = alpha_backdrop(bitmap);
-    let factor = width.max(height).div_ceil(WORKING_SIDE);
+    let factor = working_factor(bitmap);
     let (pw, ph) = (width.div_ceil(factor), height.div_ceil(factor));
     let mut sums = vec![0.0f32; pw * ph];
     let mut counts = vec![0u32; pw * ph];
@@ -150,6 +161,12 @@ fn luminance(bitmap: Bitmap<'_>) -> Result<Plane, PreprocessError> {
         height: ph,
         values,
     })
+}
+
+/// Source pixels per working pixel along each side: the whole factor that brings the longer
+/// side down to about [`WORKING_SIDE`].
+fn working_factor(bitmap: Bitmap<'_>) -> usize {
+    bitmap.width.max(bitmap.height).div_ceil(WORKING_SIDE)
 }
 
 /// The colour that transparent pixels stand for: the opposite of the visible ink, so that a
@@ -254,21 +271,49 @@ fn blurred_max(plane: &Plane) -> f32 {
 
 /// Clears 8-connected ink blobs much lighter than the heaviest one (dust, paper specks).
 fn remove_specks(plane: &mut Plane) {
+    let (label, components) = components(plane);
+    let heaviest = components.iter().map(|c| c.mass).fold(0.0f32, f32::max);
+    for (v, &id) in plane.values.iter_mut().zip(&label) {
+        if id != u32::MAX && components[id as usize].mass < SPECK_SHARE * heaviest {
+            *v = 0.0;
+        }
+    }
+}
+
+/// One 8-connected blob of ink: its mass and its half-open box.
+pub(crate) struct Component {
+    pub(crate) mass: f32,
+    pub(crate) x0: usize,
+    pub(crate) y0: usize,
+    pub(crate) x1: usize,
+    pub(crate) y1: usize,
+}
+
+/// The 8-connected blobs of ink in `plane`, and the blob of each pixel (`u32::MAX` for none).
+pub(crate) fn components(plane: &Plane) -> (Vec<u32>, Vec<Component>) {
     let (w, h) = (plane.width, plane.height);
     let mut label = vec![u32::MAX; w * h];
-    let mut masses = Vec::new();
+    let mut found = Vec::new();
     let mut stack = Vec::new();
     for start in 0..w * h {
         if plane.values[start] == 0.0 || label[start] != u32::MAX {
             continue;
         }
-        let id = masses.len() as u32;
-        let mut mass = 0.0;
+        let id = found.len() as u32;
+        let (sx, sy) = (start % w, start / w);
+        let mut c = Component {
+            mass: 0.0,
+            x0: sx,
+            y0: sy,
+            x1: sx + 1,
+            y1: sy + 1,
+        };
         label[start] = id;
         stack.push(start);
         while let Some(i) = stack.pop() {
-            mass += plane.values[i];
+            c.mass += plane.values[i];
             let (x, y) = (i % w, i / w);
+            (c.x0, c.y0, c.x1, c.y1) = (c.x0.min(x), c.y0.min(y), c.x1.max(x + 1), c.y1.max(y + 1));
             for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
                 for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
                     let n = ny * w + nx;
@@ -279,14 +324,9 @@ fn remove_specks(plane: &mut Plane) {
                 }
             }
         }
-        masses.push(mass);
+        found.push(c);
     }
-    let heaviest = masses.iter().copied().fold(0.0f32, f32::max);
-    for (v, &id) in plane.values.iter_mut().zip(&label) {
-        if id != u32::MAX && masses[id as usize] < SPECK_SHARE * heaviest {
-            *v = 0.0;
-        }
-    }
+    (label, found)
 }
 
 /// Half-open box `(x0, y0, x1, y1)` around all ink, or `None` if there is none.

@@ -10,6 +10,7 @@ use burn::store::burn_pack::{self, Reader, Writer};
 use burn::tensor::Bytes;
 use burn::tensor::{DType, Device, TensorData};
 
+use crate::calibration::KEY_TEMPERATURE;
 use crate::network::{ARCHITECTURE, ARCHITECTURE_VERSION, Cnn};
 
 const KEY_ARCHITECTURE: &str = "architecture";
@@ -62,6 +63,22 @@ pub struct WeightsInfo {
 }
 
 impl WeightsInfo {
+    /// The temperature that calibrates the network's confidence (1 when the file has none).
+    pub fn temperature(&self) -> Result<f32, WeightsError> {
+        match self.metadata.get(KEY_TEMPERATURE) {
+            None => Ok(1.0),
+            Some(text) => text
+                .parse::<f32>()
+                .ok()
+                .filter(|t| t.is_finite() && *t > 0.0)
+                .ok_or_else(|| {
+                    WeightsError::Corrupted(format!(
+                        "its temperature '{text}' is not a positive number"
+                    ))
+                }),
+        }
+    }
+
     /// The stored precision (`f32`, `f16` or `int8`).
     pub fn precision(&self) -> &str {
         self.metadata
@@ -152,6 +169,42 @@ pub fn inspect(bytes: &[u8]) -> Result<WeightsInfo, WeightsError> {
 
 /// Loads weights into a fresh [`Cnn`] on `device`, checking everything on the way.
 pub fn decode(bytes: &[u8], device: &Device) -> Result<(Cnn, WeightsInfo), WeightsError> {
+    let (info, tensors) = verified(bytes)?;
+    info.temperature()?;
+    let tensors = to_f32(tensors)?;
+    let mut model = Cnn::new(device);
+    let result = model.apply(tensors, None, None, false);
+    if !result.errors.is_empty() || !result.missing.is_empty() || !result.unused.is_empty() {
+        return Err(WeightsError::Mismatch(format!(
+            "errors {:?}, missing {:?}, unexpected {:?}",
+            result.errors, result.missing, result.unused
+        )));
+    }
+    Ok((model, info))
+}
+
+/// The same weights file with `extra` metadata added or replaced (e.g. a fitted temperature):
+/// the tensors, and so the checksum, are untouched.
+pub fn with_metadata(bytes: &[u8], extra: &[(&str, String)]) -> Result<Vec<u8>, WeightsError> {
+    let (info, tensors) = verified(bytes)?;
+    let precision = info.precision().to_string();
+    let mut metadata = info.metadata;
+    for key in [KEY_ARCHITECTURE, KEY_VERSION, KEY_PRECISION, KEY_CHECKSUM] {
+        metadata.remove(key);
+    }
+    for (key, value) in extra {
+        metadata.insert((*key).to_string(), value.clone());
+    }
+    let kept: Vec<(&str, String)> = metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    pack(tensors, &precision, &kept)
+}
+
+/// The metadata and tensors (sorted by name) of a weights file of this network whose checksum
+/// matches.
+fn verified(bytes: &[u8]) -> Result<(WeightsInfo, Vec<burn_pack::Tensor>), WeightsError> {
     let reader = open(bytes)?;
     let info = WeightsInfo {
         metadata: reader.metadata().clone(),
@@ -171,17 +224,7 @@ pub fn decode(bytes: &[u8], device: &Device) -> Result<(Cnn, WeightsInfo), Weigh
             "checksum mismatch (stored {expected}, computed {actual})"
         )));
     }
-
-    let tensors = to_f32(tensors)?;
-    let mut model = Cnn::new(device);
-    let result = model.apply(tensors, None, None, false);
-    if !result.errors.is_empty() || !result.missing.is_empty() || !result.unused.is_empty() {
-        return Err(WeightsError::Mismatch(format!(
-            "errors {:?}, missing {:?}, unexpected {:?}",
-            result.errors, result.missing, result.unused
-        )));
-    }
-    Ok((model, info))
+    Ok((info, tensors))
 }
 
 /// Parses the header and metadata, and rejects files that are not weights for this network.
@@ -454,6 +497,30 @@ mod tests {
         let err = decode(&bytes, &Device::flex()).unwrap_err();
         assert!(matches!(err, WeightsError::Corrupted(_)), "{err}");
         assert!(err.to_string().contains("checksum"), "{err}");
+    }
+
+    #[test]
+    fn metadata_can_be_added_without_touching_the_weights() {
+        let (model, bytes) = encoded(Precision::Int8);
+        let calibrated = with_metadata(&bytes, &[(KEY_TEMPERATURE, "1.5".into())]).unwrap();
+        let (loaded, info) = decode(&calibrated, &Device::flex()).unwrap();
+        assert_eq!(info.temperature().unwrap(), 1.5);
+        assert_eq!(info.precision(), "int8");
+        let (plain, _) = decode(&bytes, &Device::flex()).unwrap();
+        assert_eq!(params(&loaded), params(&plain));
+        assert!(!params(&model).is_empty());
+        assert_eq!(inspect(&bytes).unwrap().temperature().unwrap(), 1.0);
+
+        let bad = with_metadata(&bytes, &[(KEY_TEMPERATURE, "-2".into())]).unwrap();
+        let err = decode(&bad, &Device::flex()).unwrap_err();
+        assert!(err.to_string().contains("temperature '-2'"), "{err}");
+        let mut damaged = bytes.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 0xff;
+        assert!(
+            with_metadata(&damaged, &[]).is_err(),
+            "a damaged file is not re-blessed"
+        );
     }
 
     #[test]
