@@ -23,9 +23,13 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("{} is not a file path", path.display()))?;
     // The temporary is deleted when dropped unpersisted, so a failed write leaves nothing.
     let result = (|| -> std::io::Result<()> {
-        let mut file = tempfile::Builder::new()
-            .prefix(&format!(".{}{TEMPORARY_MARK}", name.to_string_lossy()))
-            .tempfile_in(dir)?;
+        let prefix = format!(".{}{TEMPORARY_MARK}", name.to_string_lossy());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        // Readable like any file the user creates (tempfile's own default is owner-only).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut file = builder.tempfile_in(dir)?;
         file.write_all(bytes)?;
         file.as_file().sync_all()?;
         file.persist(path).map_err(|e| e.error)?;
@@ -64,6 +68,17 @@ mod tests {
         let path = dir.path().join("missing-dir").join("a.bin");
         let err = write(&path, b"x").unwrap_err();
         assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_get_the_usual_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("weights.bpk");
+        write(&path, b"x").unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o044, 0o044, "{mode:o}: others cannot read it");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use mnist_model::weights::{self, Precision};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic;
+use crate::calibrate::{self, Report as CalibrationReport};
 use crate::evaluate::{Report, evaluate};
 use crate::hash::sha256_hex;
 use crate::mnist::{Split, VALIDATION_IMAGES};
@@ -34,6 +35,9 @@ pub struct ModelCard {
     pub weights_precision: String,
     pub weights_bytes: usize,
     pub weights_sha256: String,
+    /// How the confidence was calibrated (absent from cards of uncalibrated weights).
+    #[serde(default)]
+    pub calibration: Option<CalibrationReport>,
     pub date: String,
     pub command: String,
 }
@@ -46,11 +50,13 @@ pub struct Exported {
     pub run: RunDir,
 }
 
-/// Writes the weights at `precision` and the card into `run`, evaluating the weights as
-/// written on the `test` set. `command` is recorded in the card.
+/// Writes the weights at `precision`, their confidence calibrated on the `validation` images,
+/// and the card into `run`, evaluating the weights as written on the `test` set. `command` is
+/// recorded in the card.
 pub fn export(
     outcome: &Outcome,
     precision: Precision,
+    validation: &Split,
     test: &Split,
     run: &RunDir,
     command: &str,
@@ -83,6 +89,7 @@ pub fn export(
     };
     let (shipped, _) = weights::decode(&bytes, &device)?;
     let report = evaluate(&shipped, test, &device);
+    let (bytes, calibration) = calibrate::calibrate(&shipped, &bytes, validation, test, &device)?;
 
     let card = ModelCard {
         architecture: mnist_model::network::ARCHITECTURE.into(),
@@ -103,6 +110,7 @@ pub fn export(
         weights_precision: precision.name().into(),
         weights_bytes: bytes.len(),
         weights_sha256: sha256_hex(&bytes),
+        calibration: Some(calibration),
         date,
         command: command.into(),
     };
@@ -115,11 +123,34 @@ pub fn export(
     })
 }
 
+/// After the weights at `weights` were calibrated anew (now `bytes`): the model card beside
+/// them, if there is one, records the calibration and the file's new size and checksum.
+pub fn update_card(
+    weights: &std::path::Path,
+    bytes: &[u8],
+    calibration: &CalibrationReport,
+) -> Result<Option<std::path::PathBuf>> {
+    let path = weights.with_extension("json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let mut card: ModelCard = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a model card", path.display()))?;
+    card.calibration = Some(calibration.clone());
+    card.weights_bytes = bytes.len();
+    card.weights_sha256 = sha256_hex(bytes);
+    atomic::write(&path, serde_json::to_string_pretty(&card)?.as_bytes())?;
+    Ok(Some(path))
+}
+
 /// The end of `trainer train`'s output: the test report and where everything was written.
 impl fmt::Display for Exported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let run = &self.run;
         writeln!(f, "\n{}\n", self.report)?;
+        if let Some(calibration) = &self.card.calibration {
+            writeln!(f, "{calibration}")?;
+        }
         writeln!(
             f,
             "wrote {} ({} bytes, {}) and {}",

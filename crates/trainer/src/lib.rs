@@ -1,13 +1,16 @@
 //! The native half of the product: MNIST data, training with Burn, evaluation, prediction and
 //! the export of the weights the browser app loads. The `trainer` binary is a thin CLI on top.
 //!
-//! Modules build on each other in one direction only: `run`, `backend`, `hash`, `atomic` and
-//! `idx` are leaves; `mnist` reads the data; `step` is one optimiser step; `train` drives a run
-//! and uses `checkpoint` and `report`; `export` writes what a run produced.
+//! Modules build on each other in one direction only: `run`, `backend`, `hash`, `atomic`,
+//! `assets` and `idx` are leaves; `mnist` reads the data; `step` is one optimiser step; `train`
+//! drives a run and uses `checkpoint` and `report`; `calibrate` (with `probes`) fits the
+//! confidence; `export` writes what a run produced.
 
+pub mod assets;
 pub mod atomic;
 pub mod backend;
 pub mod bench;
+pub mod calibrate;
 pub mod checkpoint;
 pub mod evaluate;
 pub mod export;
@@ -18,6 +21,7 @@ pub mod logits;
 pub mod memory;
 pub mod mnist;
 pub mod predict;
+pub mod probes;
 pub mod report;
 pub mod run;
 pub mod step;

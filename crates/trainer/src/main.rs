@@ -15,7 +15,7 @@ use mnist_trainer::backend::Compute;
 use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
-    bench, evaluate, export, fetch, logits, memory, mnist, predict, train, weights_file,
+    bench, calibrate, evaluate, export, fetch, logits, memory, mnist, predict, train, weights_file,
 };
 use serde::Serialize;
 
@@ -119,8 +119,26 @@ enum Command {
         json: Json,
         #[command(flatten)]
         compute: Compute,
+        /// Read a whole number: every digit on the image, left to right.
+        #[arg(long)]
+        number: bool,
         #[arg(required = true)]
         images: Vec<PathBuf>,
+    },
+    /// Fit the temperature that makes the confidence honest (on the 5,000 validation images),
+    /// store it in the weights file, and report what "not sure" catches at each threshold.
+    Calibrate {
+        #[command(flatten)]
+        weights: Weights,
+        /// Where to write the calibrated weights (default: over --weights).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        data: Data,
+        #[command(flatten)]
+        json: Json,
+        #[command(flatten)]
+        compute: Compute,
     },
 }
 
@@ -133,7 +151,8 @@ impl Command {
             Command::Eval { compute, .. }
             | Command::Logits { compute, .. }
             | Command::BenchEpoch { compute, .. }
-            | Command::Predict { compute, .. } => Some(*compute),
+            | Command::Predict { compute, .. }
+            | Command::Calibrate { compute, .. } => Some(*compute),
         }
     }
 }
@@ -164,10 +183,12 @@ fn run(command: Command) -> Result<ExitCode> {
             precision,
         } => {
             let outcome = train::train(&config, &data.data, &out, resume)?;
+            let all = mnist::load_train(&data.data)?;
+            let (_, validation) = mnist::train_and_validation(&all, None)?;
             let test = mnist::load_test(&data.data)?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
-            let exported =
-                export::export(&outcome, precision, &test, &RunDir::new(&out), &command)?;
+            let run = RunDir::new(&out);
+            let exported = export::export(&outcome, precision, &validation, &test, &run, &command)?;
             println!("{exported}");
         }
         Command::Eval {
@@ -202,11 +223,12 @@ fn run(command: Command) -> Result<ExitCode> {
             weights,
             json,
             compute,
+            number,
             images,
         } => {
             let device = compute.device()?;
-            let model = weights_file::load(&weights.weights, &device)?;
-            let answers = predict::predict_files(&model, &images, &device);
+            let network = weights_file::load(&weights.weights, &device)?;
+            let answers = predict::predict_files(&network, &images, number, &device);
             for answer in &answers {
                 if json.json {
                     println!("{}", answer.to_json());
@@ -216,6 +238,37 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             if answers.iter().any(|a| a.answer.is_err()) {
                 return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Calibrate {
+            weights,
+            out,
+            data,
+            json,
+            compute,
+        } => {
+            let device = compute.device()?;
+            let network = weights_file::load(&weights.weights, &device)?;
+            let out = out.unwrap_or_else(|| weights.weights.clone());
+            let (report, bytes) = calibrate::calibrate_file(
+                &network.model,
+                &weights.weights,
+                &out,
+                &data.data,
+                &device,
+            )?;
+            // Calibrated in place, the card beside the weights must say so.
+            let card = if out == weights.weights {
+                export::update_card(&out, &bytes, &report)?
+            } else {
+                None
+            };
+            emit(&report, json.json)?;
+            if !json.json {
+                println!("wrote {}", out.display());
+                if let Some(card) = card {
+                    println!("updated {}", card.display());
+                }
             }
         }
     }
@@ -229,8 +282,8 @@ fn model_and_test(
     compute: Compute,
 ) -> Result<(Cnn, Split, Device)> {
     let device = compute.device()?;
-    let model = weights_file::load(&weights.weights, &device)?;
-    Ok((model, mnist::load_test(&data.data)?, device))
+    let network = weights_file::load(&weights.weights, &device)?;
+    Ok((network.model, mnist::load_test(&data.data)?, device))
 }
 
 /// Prints `value` as one line of JSON or as its text form.

@@ -1,5 +1,6 @@
 //! `trainer predict`, the seed's own-handwriting test: image files through the shared
-//! `preprocess` to the model, one answer (or one reason there is none) per file.
+//! `preprocess` (or, with `--number`, the shared `segment`) to the model, one answer (or one
+//! reason there is none) per file.
 
 use std::fmt;
 use std::path::Path;
@@ -7,9 +8,14 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use burn::tensor::Device;
 use image::ImageDecoder;
+use mnist_model::calibration::Verdict;
 use mnist_model::image_file;
-use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess};
+use mnist_model::{
+    Bitmap, Bounds, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess, segment,
+};
 use serde::Serialize;
+
+use crate::weights_file::Network;
 
 /// The answer for one image.
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +24,9 @@ pub struct Prediction {
     pub confidence: f32,
     /// The three most likely digits with their probabilities, most likely first.
     pub top3: Vec<(usize, f32)>,
+    /// Whether the top probability is high enough to answer with one digit; when not, the
+    /// answer is "not sure: digit or runner-up?".
+    pub sure: bool,
 }
 
 impl Prediction {
@@ -25,16 +34,27 @@ impl Prediction {
         let mut ranked: Vec<(usize, f32)> = probabilities.iter().copied().enumerate().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         ranked.truncate(3);
+        let all: [f32; NUM_CLASSES] = std::array::from_fn(|d| probabilities[d]);
         Self {
             digit: ranked[0].0,
             confidence: ranked[0].1,
             top3: ranked,
+            sure: Verdict::of(&all).sure,
+        }
+    }
+
+    /// "7", or "not sure: 4 or 9?".
+    pub fn answer(&self) -> String {
+        if self.sure {
+            self.digit.to_string()
+        } else {
+            format!("not sure: {} or {}?", self.digit, self.top3[1].0)
         }
     }
 }
 
-/// Decodes a PNG or JPEG file (within size limits) and preprocesses it into a model input.
-pub fn load_input(path: &Path) -> Result<[f32; IMAGE_PIXELS]> {
+/// Decodes a PNG or JPEG file (within size limits) and hands its pixels to `read`.
+fn with_bitmap<T>(path: &Path, read: impl FnOnce(Bitmap<'_>) -> T) -> Result<T> {
     let unreadable = || format!("{} is not a readable PNG or JPEG image", path.display());
     let mut decoder = image::ImageReader::open(path)
         .with_context(|| format!("cannot open {}", path.display()))?
@@ -53,30 +73,49 @@ pub fn load_input(path: &Path) -> Result<[f32; IMAGE_PIXELS]> {
     decoder.set_limits(limits).with_context(unreadable)?;
     let image = image::DynamicImage::from_decoder(decoder).with_context(unreadable)?;
     let (width, height) = (image.width() as usize, image.height() as usize);
-    let bitmap = match &image {
+    Ok(match &image {
         // Grey stays grey: a quarter of the memory of RGBA.
-        image::DynamicImage::ImageLuma8(grey) => preprocess(Bitmap {
+        image::DynamicImage::ImageLuma8(grey) => read(Bitmap {
             width,
             height,
             format: PixelFormat::Gray,
             pixels: grey.as_raw(),
         }),
-        other => preprocess(Bitmap {
+        other => read(Bitmap {
             width,
             height,
             format: PixelFormat::Rgba,
             pixels: other.to_rgba8().as_raw(),
         }),
-    };
-    bitmap.with_context(|| format!("{}", path.display()))
+    })
 }
 
-/// Classifies preprocessed inputs in one batch.
+/// Decodes a PNG or JPEG file (within size limits) and preprocesses it into a model input.
+pub fn load_input(path: &Path) -> Result<[f32; IMAGE_PIXELS]> {
+    with_bitmap(path, preprocess)?.with_context(|| format!("{}", path.display()))
+}
+
+/// Decodes a PNG or JPEG file (within size limits) and splits the number on it into digits.
+pub fn load_digits(path: &Path) -> Result<Vec<mnist_model::Digit>> {
+    with_bitmap(path, segment)?.with_context(|| format!("{}", path.display()))
+}
+
+/// Classifies preprocessed inputs in one batch (uncalibrated probabilities).
 pub fn predict(model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]], device: &Device) -> Vec<Prediction> {
+    predict_calibrated(model, inputs, device, 1.0)
+}
+
+/// Classifies preprocessed inputs in one batch, probabilities calibrated by `temperature`.
+pub fn predict_calibrated(
+    model: &Cnn,
+    inputs: &[[f32; IMAGE_PIXELS]],
+    device: &Device,
+    temperature: f32,
+) -> Vec<Prediction> {
     if inputs.is_empty() {
         return Vec::new();
     }
-    let (_, probabilities) = model.classify(inputs, device);
+    let (_, probabilities) = model.classify_calibrated(inputs, device, temperature);
     probabilities
         .into_data()
         .convert::<f32>()
@@ -87,54 +126,140 @@ pub fn predict(model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]], device: &Device) -> 
         .collect()
 }
 
+/// One digit of a number read from an image.
+#[derive(Debug, Clone, Serialize)]
+pub struct NumberDigit {
+    #[serde(flatten)]
+    pub prediction: Prediction,
+    /// `[x, y, width, height]` in the image's pixels.
+    #[serde(rename = "box")]
+    pub bounds: [usize; 4],
+    /// Much wider than a digit: probably digits that touch, read as one.
+    pub touching: bool,
+}
+
+/// A number read from an image, digit by digit, left to right.
+#[derive(Debug, Clone, Serialize)]
+pub struct Number {
+    /// The digits' best guesses, left to right (e.g. "2026").
+    pub value: String,
+    /// Whether every digit is sure and none looks like touching digits.
+    pub sure: bool,
+    pub digits: Vec<NumberDigit>,
+}
+
+/// Reads every digit of `digits` in one batch.
+pub fn read_number(network: &Network, digits: &[mnist_model::Digit], device: &Device) -> Number {
+    let inputs: Vec<_> = digits.iter().map(|d| d.input).collect();
+    let predictions = predict_calibrated(&network.model, &inputs, device, network.temperature);
+    let digits: Vec<NumberDigit> = predictions
+        .into_iter()
+        .zip(digits)
+        .map(|(prediction, d)| {
+            let Bounds {
+                x,
+                y,
+                width,
+                height,
+            } = d.bounds;
+            NumberDigit {
+                prediction,
+                bounds: [x, y, width, height],
+                touching: d.touching,
+            }
+        })
+        .collect();
+    Number {
+        value: digits
+            .iter()
+            .map(|d| d.prediction.digit.to_string())
+            .collect(),
+        sure: digits.iter().all(|d| d.prediction.sure && !d.touching),
+        digits,
+    }
+}
+
+/// What one file's line says.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Digit(Prediction),
+    Number(Number),
+}
+
 /// One file's line of `trainer predict`'s output.
 #[derive(Debug, Clone)]
 pub struct FileAnswer {
     pub file: String,
     /// The answer, or why the file could not be read.
-    pub answer: Result<Prediction, String>,
+    pub answer: Result<Answer, String>,
 }
 
 impl FileAnswer {
-    /// The line as one JSON object: `file` with `digit`, `confidence`, `top3`, or with `error`.
+    /// The line as one JSON object: `file` with `digit`, `confidence`, `top3` and `sure`, or
+    /// with `value`, `sure` and `digits` (`--number`), or with `error`.
     pub fn to_json(&self) -> serde_json::Value {
-        match &self.answer {
-            Ok(p) => serde_json::json!({
-                "file": self.file, "digit": p.digit, "confidence": p.confidence, "top3": p.top3,
-            }),
-            Err(e) => serde_json::json!({ "file": self.file, "error": e }),
+        let mut line = match &self.answer {
+            Ok(Answer::Digit(p)) => serde_json::to_value(p),
+            Ok(Answer::Number(n)) => serde_json::to_value(n),
+            Err(e) => Ok(serde_json::json!({ "error": e })),
         }
+        .expect("answers serialise");
+        line["file"] = self.file.clone().into();
+        line
     }
 }
 
 impl fmt::Display for FileAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let percent = |(d, q): &(usize, f32)| format!("{d} ({:.1}%)", 100.0 * q);
         match &self.answer {
-            Ok(p) => {
-                let top3: Vec<String> = p
-                    .top3
+            Ok(Answer::Digit(p)) => {
+                let top3: Vec<String> = p.top3.iter().map(percent).collect();
+                write!(f, "{}: {}  [{}]", self.file, p.answer(), top3.join(", "))
+            }
+            Ok(Answer::Number(n)) => {
+                let digits: Vec<String> = n
+                    .digits
                     .iter()
-                    .map(|(d, q)| format!("{d} ({:.1}%)", 100.0 * q))
+                    .map(|d| {
+                        let p = &d.prediction;
+                        let touching = if d.touching { ", touching digits?" } else { "" };
+                        format!("{} {:.1}%{touching}", p.answer(), 100.0 * p.confidence)
+                    })
                     .collect();
-                write!(f, "{}: {}  [{}]", self.file, p.digit, top3.join(", "))
+                write!(f, "{}: {}  [{}]", self.file, n.value, digits.join(" | "))
             }
             Err(e) => write!(f, "{}: error: {e}", self.file),
         }
     }
 }
 
-/// Reads and classifies each image file on its own, so one bad file spoils only its own line.
-pub fn predict_files(model: &Cnn, files: &[impl AsRef<Path>], device: &Device) -> Vec<FileAnswer> {
+/// Reads and classifies each image file on its own, so one bad file spoils only its own line;
+/// with `number`, every digit of a written number.
+pub fn predict_files(
+    network: &Network,
+    files: &[impl AsRef<Path>],
+    number: bool,
+    device: &Device,
+) -> Vec<FileAnswer> {
     files
         .iter()
         .map(|path| {
             let path = path.as_ref();
-            let answer = load_input(path)
-                .map(|input| predict(model, &[input], device).remove(0))
-                .map_err(|e| format!("{e:#}"));
+            let answer = if number {
+                load_digits(path)
+                    .map(|digits| Answer::Number(read_number(network, &digits, device)))
+            } else {
+                load_input(path).map(|input| {
+                    let model = &network.model;
+                    Answer::Digit(
+                        predict_calibrated(model, &[input], device, network.temperature).remove(0),
+                    )
+                })
+            };
             FileAnswer {
                 file: path.display().to_string(),
-                answer,
+                answer: answer.map_err(|e| format!("{e:#}")),
             }
         })
         .collect()

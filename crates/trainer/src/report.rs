@@ -6,10 +6,10 @@ use std::sync::Once;
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 
+use crate::assets::FONT;
 use crate::atomic;
 use crate::run::EpochMetrics;
 
-const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 const SIZE: (u32, u32) = (1100, 450);
 
 /// Writes `history` as CSV, one row per epoch.
