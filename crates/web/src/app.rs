@@ -4,7 +4,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
-use mnist_model::{Bitmap, IMAGE_PIXELS, PixelFormat, PreprocessError, preprocess};
+use mnist_model::{Bitmap, Digit, PreprocessError, segment, segment_strokes};
 
 use crate::engine::Engine;
 use crate::pad::Pad;
@@ -14,8 +14,26 @@ use crate::view::View;
 /// What is being recognised.
 pub enum Source {
     Pad,
-    /// An opened image, already preprocessed.
-    Photo(Box<Result<[f32; IMAGE_PIXELS], PreprocessError>>),
+    /// An opened image, already split into digits.
+    Photo(Box<Reading>),
+}
+
+/// The digits found on the pad or an image, and the size of what they were found on (their
+/// boxes are in its pixels).
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub digits: Result<Vec<Digit>, PreprocessError>,
+    pub frame: (usize, usize),
+}
+
+impl Reading {
+    /// Splits `bitmap` into digits.
+    pub fn of(bitmap: Bitmap<'_>) -> Self {
+        Self {
+            digits: segment(bitmap),
+            frame: (bitmap.width, bitmap.height),
+        }
+    }
 }
 
 /// The engines the page has loaded, and which one answers.
@@ -62,20 +80,18 @@ impl App {
         app
     }
 
-    /// The model input for what is on the pad (or the opened image).
-    pub fn input(&self) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
+    /// The digits on the pad (or the opened image), each made into a model input. The pad's
+    /// strokes are known as vectors, so each digit is drawn again with a pen in proportion to
+    /// it (`segment_strokes`); an image is split by its pixels.
+    pub fn reading(&self) -> Reading {
         match &self.source {
-            Source::Photo(input) => (**input).clone(),
-            Source::Pad if self.pad.is_empty() => Err(PreprocessError::Blank),
+            Source::Photo(reading) => (**reading).clone(),
             Source::Pad => {
-                let image = self.pad.pixels().ok_or(PreprocessError::Blank)?;
-                let rgba = image.data();
-                preprocess(Bitmap {
-                    width: image.width() as usize,
-                    height: image.height() as usize,
-                    format: PixelFormat::Rgba,
-                    pixels: &rgba,
-                })
+                let side = self.pad.side().round().max(1.0) as usize;
+                Reading {
+                    digits: segment_strokes(&self.pad.strokes(), self.pad.pen_width() as f32),
+                    frame: (side, side),
+                }
             }
         }
     }

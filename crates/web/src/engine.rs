@@ -2,6 +2,7 @@
 //! backend (WebGPU), from the trainer's weights file fetched at start-up.
 
 use burn::tensor::{Device, Tensor};
+use mnist_model::calibration::Verdict;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -23,7 +24,7 @@ impl Backend {
     }
 }
 
-/// One answer: raw logits and softmax probabilities.
+/// One answer: raw logits and calibrated probabilities.
 #[derive(Debug, Clone)]
 pub struct Output {
     pub logits: [f32; NUM_CLASSES],
@@ -31,10 +32,9 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn digit(&self) -> usize {
-        (0..NUM_CLASSES)
-            .max_by(|&a, &b| self.probabilities[a].total_cmp(&self.probabilities[b]))
-            .unwrap_or(0)
+    /// The best digit, how sure, the runner-up, and whether that is sure enough.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(&self.probabilities)
     }
 }
 
@@ -42,6 +42,8 @@ impl Output {
 pub struct Engine {
     model: Cnn,
     device: Device,
+    /// From the weights file: makes the probabilities honest (see `mnist_model::calibration`).
+    temperature: f32,
     pub backend: Backend,
 }
 
@@ -49,11 +51,12 @@ impl Engine {
     /// Puts the weights file on `device` (of kind `backend`) and runs the model once, so that
     /// the first real answer does not pay for shader compilation or first allocations.
     pub async fn load(weights: &[u8], device: Device, backend: Backend) -> Result<Engine, String> {
-        let (model, _) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
+        let (model, info) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
         mark(&format!("{} model", backend.id()));
         let engine = Engine {
             model,
             device,
+            temperature: info.temperature().map_err(|e| e.to_string())?,
             backend,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
@@ -63,8 +66,23 @@ impl Engine {
 
     /// Logits and probabilities for one preprocessed image, read back asynchronously.
     pub async fn classify(&self, input: &[f32; IMAGE_PIXELS]) -> Result<Output, String> {
-        let (logits, probabilities) = self.model.classify(&[*input], &self.device);
-        // One read-back for both.
+        let mut outputs = self.classify_all(&[*input]).await?;
+        outputs
+            .pop()
+            .ok_or_else(|| "no answer came back".to_string())
+    }
+
+    /// Logits and probabilities for each of `inputs`, in one forward pass and one read-back.
+    pub async fn classify_all(
+        &self,
+        inputs: &[[f32; IMAGE_PIXELS]],
+    ) -> Result<Vec<Output>, String> {
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (logits, probabilities) =
+            self.model
+                .classify_calibrated(inputs, &self.device, self.temperature);
         let both = Tensor::cat(vec![logits, probabilities], 1)
             .into_data_async()
             .await
@@ -72,13 +90,13 @@ impl Engine {
         let values = both
             .try_to_vec::<f32>()
             .map_err(|e| format!("unexpected answer: {e:?}"))?;
-        let mut output = Output {
-            logits: [0.0; NUM_CLASSES],
-            probabilities: [0.0; NUM_CLASSES],
-        };
-        output.logits.copy_from_slice(&values[..NUM_CLASSES]);
-        output.probabilities.copy_from_slice(&values[NUM_CLASSES..]);
-        Ok(output)
+        Ok(values
+            .chunks_exact(2 * NUM_CLASSES)
+            .map(|row| Output {
+                logits: std::array::from_fn(|d| row[d]),
+                probabilities: std::array::from_fn(|d| row[NUM_CLASSES + d]),
+            })
+            .collect())
     }
 }
 

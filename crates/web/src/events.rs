@@ -5,9 +5,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, DragEvent, Event, HtmlButtonElement, HtmlInputElement, PointerEvent};
 
-use mnist_model::{Bitmap, PixelFormat, preprocess};
+use mnist_model::{Bitmap, PixelFormat};
 
-use crate::app::{Shared, Source, changed};
+use crate::app::{Reading, Shared, Source, changed};
 use crate::photo;
 use crate::view::by_id;
 
@@ -163,14 +163,14 @@ fn open_photo(app: &Shared, file: web_sys::File) {
             Ok(photo) => {
                 {
                     let mut a = app.borrow_mut();
-                    let input = preprocess(Bitmap {
+                    let reading = Reading::of(Bitmap {
                         width: photo.width,
                         height: photo.height,
                         format: PixelFormat::Rgba,
                         pixels: &photo.rgba,
                     });
                     a.pad.show_photo(photo.bitmap);
-                    a.source = Source::Photo(Box::new(input));
+                    a.source = Source::Photo(Box::new(reading));
                 }
                 changed(&app);
             }

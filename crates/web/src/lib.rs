@@ -8,6 +8,7 @@
 mod app;
 mod engine;
 mod events;
+mod number_view;
 mod pad;
 mod photo;
 mod recognise;

@@ -1,10 +1,12 @@
 //! The drawing pad: strokes kept as points in CSS pixels, rendered sharp at the screen's
 //! device-pixel ratio with round caps, so undo and resizing simply redraw them.
 
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap, ImageData};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
 
-/// Stroke width as a share of the pad's side: about MNIST's pen once the digit is scaled down.
-const STROKE_SHARE: f64 = 0.075;
+/// Stroke width as a share of the pad's side, for the eye: thin enough to write a number of
+/// several digits with gaps between them. The network gets each digit drawn again with a pen in
+/// proportion to it (`mnist_model::strokes`).
+const STROKE_SHARE: f64 = 0.045;
 const PAPER: &str = "#ffffff";
 const INK: &str = "#16181d";
 
@@ -56,11 +58,6 @@ impl Pad {
         self.ratio = ratio;
         self.redraw();
         resized
-    }
-
-    /// Whether the pad holds nothing to recognise.
-    pub fn is_empty(&self) -> bool {
-        self.strokes.is_empty() && self.photo.is_none()
     }
 
     pub fn is_drawing(&self, pointer: i32) -> bool {
@@ -135,10 +132,22 @@ impl Pad {
         self.redraw();
     }
 
-    /// The pad's pixels, as the model's preprocessing reads them.
-    pub fn pixels(&self) -> Option<ImageData> {
-        let side = self.canvas.width() as f64;
-        self.ctx.get_image_data(0.0, 0.0, side, side).ok()
+    /// The strokes drawn (empty while an image is shown), in CSS pixels of the pad.
+    pub fn strokes(&self) -> Vec<mnist_model::Stroke> {
+        self.strokes
+            .iter()
+            .map(|s| s.iter().map(|&(x, y)| (x as f32, y as f32)).collect())
+            .collect()
+    }
+
+    /// How wide the pen draws, in CSS pixels.
+    pub fn pen_width(&self) -> f64 {
+        self.side * STROKE_SHARE
+    }
+
+    /// The pad's side in CSS pixels.
+    pub fn side(&self) -> f64 {
+        self.side
     }
 
     /// A point of an event, in CSS pixels relative to the pad.
@@ -182,7 +191,7 @@ impl Pad {
         let r = self.ratio;
         ctx.set_transform(r, 0.0, 0.0, r, 0.0, 0.0).ok();
         ctx.set_stroke_style_str(INK);
-        ctx.set_line_width(self.side * STROKE_SHARE);
+        ctx.set_line_width(self.pen_width());
         ctx.set_line_cap("round");
         ctx.set_line_join("round");
         ctx.begin_path();

@@ -21,25 +21,27 @@ pub fn schedule(app: &Shared) {
     spawn_local(async move {
         loop {
             let prepare_started = now();
-            let (generation, input, engine) = {
+            let (generation, reading, engine) = {
                 let a = app.borrow();
                 let engine = a.engines.active.clone().expect("checked before the loop");
-                (a.generation, a.input(), engine)
+                (a.generation, a.reading(), engine)
             };
             let prepare_ms = now() - prepare_started;
-            match input {
+            match &reading.digits {
                 Err(PreprocessError::Blank) => app.borrow().view.show_nothing("Draw a digit"),
                 Err(e) => app
                     .borrow()
                     .view
                     .show_nothing(&format!("Cannot read this image: {e}")),
-                Ok(input) => {
+                Ok(digits) => {
                     let started = now();
-                    match engine.classify(&input).await {
-                        Ok(output) => {
+                    let inputs: Vec<_> = digits.iter().map(|d| d.input).collect();
+                    // Every digit of a number in one forward pass.
+                    match engine.classify_all(&inputs).await {
+                        Ok(outputs) => {
                             let model_ms = now() - started;
                             let a = app.borrow();
-                            a.view.show(&output, &input);
+                            a.view.show(&outputs, digits, reading.frame);
                             a.view.set_timing(prepare_ms, model_ms);
                             a.view.set_status(&format!(
                                 "Running on {} · last answer in {:.1} ms",

@@ -1,13 +1,14 @@
 //! Everything the page shows about the answer, through the stable `data-*` hooks that the
 //! browser tests read.
 
-use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
+use mnist_model::{Digit, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{
     CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, ImageData,
 };
 
 use crate::engine::{Backend, Output};
+use crate::number_view::NumberView;
 
 /// `body[data-state]`: where the page as a whole stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +64,7 @@ pub struct View {
     preview: CanvasRenderingContext2d,
     status: Element,
     error_message: Element,
+    number: NumberView,
 }
 
 /// An element of the page by id, or a message naming the missing one.
@@ -77,7 +79,7 @@ pub fn by_id<T: JsCast>(document: &Document, id: &str) -> Result<T, String> {
 /// The 2D context of a canvas.
 pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, String> {
     let options = js_sys::Object::new();
-    // The pad is read back on every stroke: keep it in CPU memory.
+    // Canvases whose pixels are read back (an opened image) are best kept in CPU memory.
     js_sys::Reflect::set(&options, &"willReadFrequently".into(), &true.into()).ok();
     canvas
         .get_context_with_context_options("2d", &options)
@@ -109,6 +111,7 @@ impl View {
             preview: context_2d(&by_id(document, "preview")?)?,
             status: by_id(document, "status")?,
             error_message: by_id(document, "error-message")?,
+            number: NumberView::new(document)?,
         })
     }
 
@@ -151,48 +154,75 @@ impl View {
             .ok();
     }
 
-    /// The answer for `input`.
-    pub fn show(&self, output: &Output, input: &[f32; IMAGE_PIXELS]) {
-        let digit = output.digit();
-        let confidence = output.probabilities[digit];
-        self.prediction
-            .set_attribute("data-digit", &digit.to_string())
+    /// The answer for the digits on the pad: the first (or only) digit through the page's
+    /// hooks, bars and preview; a number of several digits in the number panel as well.
+    pub fn show(&self, outputs: &[Output], digits: &[Digit], frame: (usize, usize)) {
+        let (Some(first), Some(first_digit)) = (outputs.first(), digits.first()) else {
+            self.show_nothing("Draw a digit");
+            return;
+        };
+        let v = first.verdict();
+        let p = &self.prediction;
+        p.set_attribute("data-digit", &v.digit.to_string()).ok();
+        p.set_attribute("data-confidence", &format!("{:.4}", v.confidence))
             .ok();
-        self.prediction
-            .set_attribute("data-confidence", &format!("{confidence:.4}"))
+        p.set_attribute("data-sure", if v.sure { "true" } else { "false" })
             .ok();
-        self.digit.set_text_content(Some(&digit.to_string()));
-        self.confidence
-            .set_text_content(Some(&format!("{:.1}% sure", 100.0 * confidence)));
-        for (bar, p) in self.bars.iter().zip(output.probabilities) {
+        let number = self.number.show(outputs, digits, frame);
+        p.set_attribute("data-count", &outputs.len().to_string())
+            .ok();
+        if outputs.len() > 1 {
+            self.digit.set_text_content(Some(&number.value));
+            self.confidence.set_text_content(Some(&number.summary));
+        } else if v.sure {
+            self.digit.set_text_content(Some(&v.digit.to_string()));
+            let touching = if first_digit.touching {
+                " · digits touching? leave a gap between them"
+            } else {
+                ""
+            };
+            self.confidence.set_text_content(Some(&format!(
+                "{:.1}% sure{touching}",
+                100.0 * v.confidence
+            )));
+        } else {
+            self.digit.set_text_content(Some("?"));
+            self.confidence
+                .set_text_content(Some(&format!("not sure: {} or {}?", v.digit, v.runner_up)));
+        }
+        for (bar, p) in self.bars.iter().zip(first.probabilities) {
             bar.set_attribute("data-p", &format!("{p:.4}")).ok();
             bar.style().set_property("--p", &format!("{p:.4}")).ok();
         }
-        self.draw_preview(Some(input));
+        paint_input(&self.preview, Some(&first_digit.input));
     }
 
     /// Nothing drawn: no digit, empty bars, blank preview.
     pub fn show_nothing(&self, hint: &str) {
         self.prediction.set_attribute("data-digit", "").ok();
         self.prediction.set_attribute("data-confidence", "0").ok();
+        self.prediction.set_attribute("data-sure", "true").ok();
+        self.prediction.set_attribute("data-count", "0").ok();
         self.digit.set_text_content(Some("–"));
         self.confidence.set_text_content(Some(hint));
         for bar in &self.bars {
             bar.set_attribute("data-p", "0").ok();
             bar.style().set_property("--p", "0").ok();
         }
-        self.draw_preview(None);
+        paint_input(&self.preview, None);
+        self.number.clear();
     }
+}
 
-    fn draw_preview(&self, input: Option<&[f32; IMAGE_PIXELS]>) {
-        let mut rgba = vec![0u8; IMAGE_PIXELS * 4];
-        for (i, px) in rgba.chunks_exact_mut(4).enumerate() {
-            let v = input.map_or(0, |x| (x[i].clamp(0.0, 1.0) * 255.0).round() as u8);
-            px.copy_from_slice(&[v, v, v, 255]);
-        }
-        let side = IMAGE_SIDE as u32;
-        if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side, side) {
-            self.preview.put_image_data(&image, 0.0, 0.0).ok();
-        }
+/// Draws a 28×28 model input (white ink on black) on a 28×28 canvas; black for none.
+pub fn paint_input(ctx: &CanvasRenderingContext2d, input: Option<&[f32; IMAGE_PIXELS]>) {
+    let mut rgba = vec![0u8; IMAGE_PIXELS * 4];
+    for (i, px) in rgba.chunks_exact_mut(4).enumerate() {
+        let v = input.map_or(0, |x| (x[i].clamp(0.0, 1.0) * 255.0).round() as u8);
+        px.copy_from_slice(&[v, v, v, 255]);
+    }
+    let side = IMAGE_SIDE as u32;
+    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), side, side) {
+        ctx.put_image_data(&image, 0.0, 0.0).ok();
     }
 }
