@@ -117,11 +117,23 @@ test('a digit written in two strokes is one digit, and a stray dot is not a digi
   assert.equal(read.digit, '4');
 });
 
-test('a scribble is answered "not sure" with two guesses', async () => {
+test('a scribble the network is unsure of is answered "not sure" with two guesses', async () => {
+  // About half of all scribbles fall under the threshold (docs/numbers.md); draw seeded ones
+  // until one does, and check what the page says then.
   const box = await padBox(page);
-  await page.click('button#clear');
-  await draw(page, [[[0.2, 0.3], [0.8, 0.25], [0.3, 0.75], [0.75, 0.8], [0.5, 0.2], [0.45, 0.9]]], box);
-  const read = await reading();
-  assert.equal(read.sure, 'false', JSON.stringify(read));
-  assert.match(read.text, /^not sure: \d or \d\?$/);
+  const random = generator(11);
+  const seen = [];
+  for (let k = 0; k < 10; k++) {
+    await page.click('button#clear');
+    const points = Array.from({ length: 6 }, () => [0.15 + 0.7 * random(), 0.15 + 0.7 * random()]);
+    await draw(page, [points], box);
+    const read = await reading();
+    seen.push(read);
+    if (read.sure === 'false') {
+      assert.match(read.text, /^not sure: (\d) or (?!\1)\d\?$/);
+      assert.equal(await page.locator('#digit').textContent(), '?');
+      return;
+    }
+  }
+  assert.fail(`10 scribbles, all answered as sure digits: ${JSON.stringify(seen)}`);
 });
