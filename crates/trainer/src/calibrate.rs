@@ -12,12 +12,11 @@ use mnist_model::calibration::{
     KEY_TEMPERATURE, SURE_AT_LEAST, Verdict, expected_calibration_error, fit_temperature, nll,
     probabilities,
 };
-use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
+use mnist_model::{Cnn, NUM_CLASSES, weights};
 use serde::{Deserialize, Serialize};
 
-use crate::evaluate::EVAL_BATCH;
 use crate::mnist::{self, Split};
-use crate::{atomic, probes};
+use crate::{atomic, logits, probes};
 
 /// Thresholds whose trade-off is printed.
 const THRESHOLDS: [f32; 7] = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95];
@@ -56,26 +55,27 @@ pub struct Threshold {
 }
 
 /// Fits the temperature of `model` (from the weights file `bytes`) on the `validation` images,
-/// measures it on the `test` images, and returns the file with it, with the report.
+/// measures it on the test images (their logits, computed once by the caller, and labels), and
+/// returns the file with it, with the report.
 pub fn calibrate(
     model: &Cnn,
     bytes: &[u8],
     validation: &Split,
-    test: &Split,
+    test_logits: &[[f32; NUM_CLASSES]],
+    test_labels: &[u8],
     device: &Device,
 ) -> Result<(Vec<u8>, Report)> {
-    let validation_logits = logits(model, &inputs(validation), device);
+    let validation_logits = logits::of(model, &logits::inputs(validation), device);
     let temperature = fit_temperature(&validation_logits, &validation.labels);
 
-    let test_logits = logits(model, &inputs(test), device);
     let calibrated =
         |l: &[[f32; NUM_CLASSES]], t| -> Vec<_> { l.iter().map(|x| probabilities(x, t)).collect() };
-    let test_before = calibrated(&test_logits, 1.0);
-    let test_after = calibrated(&test_logits, temperature);
+    let test_before = calibrated(test_logits, 1.0);
+    let test_after = calibrated(test_logits, temperature);
     let letters: Vec<_> = probes::letters().into_iter().map(|(_, x)| x).collect();
-    let letters = calibrated(&logits(model, &letters, device), temperature);
+    let letters = calibrated(&logits::of(model, &letters, device), temperature);
     let scribbles = probes::scribbles(SCRIBBLES, 7);
-    let scribbles = calibrated(&logits(model, &scribbles, device), temperature);
+    let scribbles = calibrated(&logits::of(model, &scribbles, device), temperature);
 
     let unsure = |p: &[[f32; NUM_CLASSES]], at: f32| {
         p.iter().filter(|x| Verdict::of(x).confidence < at).count() as f64 / p.len() as f64
@@ -85,7 +85,7 @@ pub fn calibrate(
         .map(|&at| {
             let sure: Vec<_> = test_after
                 .iter()
-                .zip(&test.labels)
+                .zip(test_labels)
                 .filter(|(p, _)| Verdict::of(p).confidence >= at)
                 .collect();
             let right = sure
@@ -105,15 +105,15 @@ pub fn calibrate(
         temperature,
         validation_nll_before: nll(&validation_logits, &validation.labels, 1.0),
         validation_nll_after: nll(&validation_logits, &validation.labels, temperature),
-        test_ece_before: expected_calibration_error(&test_before, &test.labels),
-        test_ece_after: expected_calibration_error(&test_after, &test.labels),
-        test_nll_before: nll(&test_logits, &test.labels, 1.0),
-        test_nll_after: nll(&test_logits, &test.labels, temperature),
+        test_ece_before: expected_calibration_error(&test_before, test_labels),
+        test_ece_after: expected_calibration_error(&test_after, test_labels),
+        test_nll_before: nll(test_logits, test_labels, 1.0),
+        test_nll_after: nll(test_logits, test_labels, temperature),
         letters: letters.len(),
         scribbles: scribbles.len(),
         thresholds,
     };
-    let bytes = weights::with_metadata(bytes, &[(KEY_TEMPERATURE, format!("{temperature:.4}"))])?;
+    let bytes = weights::with_metadata(bytes, &[(KEY_TEMPERATURE, temperature.to_string())])?;
     Ok((bytes, report))
 }
 
@@ -130,32 +130,17 @@ pub fn calibrate_file(
     let all = mnist::load_train(data)?;
     let (_, validation) = mnist::train_and_validation(&all, None)?;
     let test = mnist::load_test(data)?;
-    let (calibrated, report) = calibrate(model, &bytes, &validation, &test, device)?;
+    let test_logits = logits::of(model, &logits::inputs(&test), device);
+    let (calibrated, report) = calibrate(
+        model,
+        &bytes,
+        &validation,
+        &test_logits,
+        &test.labels,
+        device,
+    )?;
     atomic::write(out, &calibrated)?;
     Ok((report, calibrated))
-}
-
-fn inputs(split: &Split) -> Vec<[f32; IMAGE_PIXELS]> {
-    (0..split.len()).map(|i| split.input(i)).collect()
-}
-
-/// The raw logits of `inputs`, in evaluation-sized batches.
-fn logits(model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]], device: &Device) -> Vec<[f32; NUM_CLASSES]> {
-    inputs
-        .chunks(EVAL_BATCH)
-        .flat_map(|chunk| {
-            let (logits, _) = model.classify(chunk, device);
-            let values = logits
-                .into_data()
-                .convert::<f32>()
-                .try_to_vec::<f32>()
-                .expect("f32 logits");
-            values
-                .chunks(NUM_CLASSES)
-                .map(|row| std::array::from_fn(|d| row[d]))
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 impl fmt::Display for Report {

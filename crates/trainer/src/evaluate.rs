@@ -2,6 +2,7 @@
 
 use burn::tensor::Device;
 use burn::tensor::activation::softmax;
+use mnist_model::calibration::probabilities;
 use mnist_model::{Cnn, NUM_CLASSES};
 use serde::Serialize;
 
@@ -41,13 +42,32 @@ pub fn evaluate(model: &Cnn, split: &Split, device: &Device) -> Report {
             .try_to_vec::<f32>()
             .expect("probabilities are f32");
         for (row, &i) in probabilities.chunks(NUM_CLASSES).zip(chunk) {
-            let truth = split.labels[i] as usize;
-            let predicted = argmax(row);
-            confusion[truth][predicted] += 1;
-            loss -= (row[truth].max(1e-12) as f64).ln();
+            tally(&mut confusion, &mut loss, row, split.labels[i]);
         }
     }
     report(confusion, loss)
+}
+
+/// The same report from logits already computed (e.g. by [`crate::logits::of`]) and labels.
+pub fn from_logits(logits: &[[f32; NUM_CLASSES]], labels: &[u8]) -> Report {
+    let mut confusion = [[0usize; NUM_CLASSES]; NUM_CLASSES];
+    let mut loss = 0.0f64;
+    for (l, &label) in logits.iter().zip(labels) {
+        tally(&mut confusion, &mut loss, &probabilities(l, 1.0), label);
+    }
+    report(confusion, loss)
+}
+
+/// Counts one answer (its probabilities) for an image of digit `label`.
+fn tally(
+    confusion: &mut [[usize; NUM_CLASSES]; NUM_CLASSES],
+    loss: &mut f64,
+    probabilities: &[f32],
+    label: u8,
+) {
+    let truth = label as usize;
+    confusion[truth][argmax(probabilities)] += 1;
+    *loss -= (probabilities[truth].max(1e-12) as f64).ln();
 }
 
 fn report(confusion: [[usize; NUM_CLASSES]; NUM_CLASSES], loss: f64) -> Report {

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic;
 use crate::calibrate::{self, Report as CalibrationReport};
-use crate::evaluate::{Report, evaluate};
+use crate::evaluate::{self, Report};
 use crate::hash::sha256_hex;
+use crate::logits;
 use crate::mnist::{Split, VALIDATION_IMAGES};
 use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, WEIGHTS_STEM};
 
@@ -88,8 +89,17 @@ pub fn export(
         config.compute.backend.device()?
     };
     let (shipped, _) = weights::decode(&bytes, &device)?;
-    let report = evaluate(&shipped, test, &device);
-    let (bytes, calibration) = calibrate::calibrate(&shipped, &bytes, validation, test, &device)?;
+    // One pass over the test set serves the report and the calibration.
+    let test_logits = logits::of(&shipped, &logits::inputs(test), &device);
+    let report = evaluate::from_logits(&test_logits, &test.labels);
+    let (bytes, calibration) = calibrate::calibrate(
+        &shipped,
+        &bytes,
+        validation,
+        &test_logits,
+        &test.labels,
+        &device,
+    )?;
 
     let card = ModelCard {
         architecture: mnist_model::network::ARCHITECTURE.into(),

@@ -1,11 +1,37 @@
-//! `trainer logits`: the inputs and raw logits of the first test images, as JSON, so that two
-//! backends (or the page and the trainer) can be compared number by number.
+//! Raw logits, read back in evaluation-sized batches: what calibration and the export's test
+//! report work from, and what `trainer logits` prints for the first test images, as JSON, so that
+//! two backends (or the page and the trainer) can be compared number by number.
 
 use burn::tensor::Device;
-use mnist_model::{Cnn, NUM_CLASSES};
+use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES};
 use serde::Serialize;
 
+use crate::evaluate::EVAL_BATCH;
 use crate::mnist::Split;
+
+/// The raw logits of `inputs`, in evaluation-sized batches.
+pub fn of(model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]], device: &Device) -> Vec<[f32; NUM_CLASSES]> {
+    inputs
+        .chunks(EVAL_BATCH)
+        .flat_map(|chunk| {
+            let (logits, _) = model.classify(chunk, device);
+            let values = logits
+                .into_data()
+                .convert::<f32>()
+                .try_to_vec::<f32>()
+                .expect("f32 logits");
+            values
+                .chunks(NUM_CLASSES)
+                .map(|row| std::array::from_fn(|d| row[d]))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Every image of `split` as model input.
+pub fn inputs(split: &Split) -> Vec<[f32; IMAGE_PIXELS]> {
+    (0..split.len()).map(|i| split.input(i)).collect()
+}
 
 /// One test image: its index, label, the 784 inputs and the ten logits.
 #[derive(Debug, Clone, Serialize)]
@@ -16,29 +42,20 @@ pub struct Row {
     pub logits: Vec<f32>,
 }
 
-/// The first `count` images of `split` (all of them if fewer), in one batch.
+/// The first `count` images of `split` (all of them if fewer).
 pub fn first(model: &Cnn, split: &Split, count: usize, device: &Device) -> Vec<Row> {
     let inputs: Vec<_> = (0..count.min(split.len()))
         .map(|i| split.input(i))
         .collect();
-    if inputs.is_empty() {
-        return Vec::new();
-    }
-    let (logits, _) = model.classify(&inputs, device);
-    let logits = logits
-        .into_data()
-        .convert::<f32>()
-        .try_to_vec::<f32>()
-        .expect("f32 logits");
-    inputs
-        .iter()
-        .zip(logits.chunks(NUM_CLASSES))
+    of(model, &inputs, device)
+        .into_iter()
+        .zip(inputs)
         .enumerate()
-        .map(|(index, (input, l))| Row {
+        .map(|(index, (logits, input))| Row {
             index,
             label: split.labels[index],
             input: input.to_vec(),
-            logits: l.to_vec(),
+            logits: logits.to_vec(),
         })
         .collect()
 }
