@@ -43,7 +43,7 @@ pub fn segment_strokes(strokes: &[Stroke], pen_width: f32) -> Result<Vec<Digit>,
                     width: (g.x1 + pen / 2.0 - x).round().max(1.0) as usize,
                     height: (g.y1 + pen / 2.0 - y).round().max(1.0) as usize,
                 },
-                input: draw_digit(&group, g)?,
+                input: draw(&group, PEN_SHARE)?,
                 touching: g.is_wide(),
             })
         })
@@ -150,28 +150,37 @@ fn point_to_segment((px, py): (f32, f32), ((ax, ay), (bx, by)): ((f32, f32), (f3
     ((px - ax - t * dx).powi(2) + (py - ay - t * dy).powi(2)).sqrt()
 }
 
-/// Draws one digit's strokes, its longer side [`DRAWN_SIDE`] pixels, with round pen ends, in
-/// black in the middle of a white square (so that ink stays the minority `preprocess` expects,
-/// even for a 1), and preprocesses the drawing.
-fn draw_digit(
+/// Draws one digit's strokes, its longer side [`DRAWN_SIDE`] pixels, with round pen ends
+/// `pen_share` of that side wide, in black in the middle of a white square (so that ink stays
+/// the minority `preprocess` expects, even for a 1), and preprocesses the drawing. The pad's
+/// digits and the training digits redrawn as pen strokes (`augment::pen`) both come through here.
+pub fn draw(
     strokes: &[&Stroke],
-    g: &Group,
+    pen_share: f32,
 ) -> Result<[f32; crate::IMAGE_PIXELS], PreprocessError> {
-    let side = g.width().max(g.height());
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &(x, y) in strokes.iter().flat_map(|s| s.iter()) {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    if x0 > x1 {
+        return Err(PreprocessError::Blank);
+    }
+    let (width_in, height_in) = (x1 - x0, y1 - y0);
+    let side = width_in.max(height_in);
     // A dot has no size: draw it as a pen-sized disc.
     let scale = if side > 0.0 { DRAWN_SIDE / side } else { 1.0 };
-    let radius = (PEN_SHARE * DRAWN_SIDE / 2.0).max(1.0);
+    let radius = (pen_share * DRAWN_SIDE / 2.0).max(1.0);
     let margin = radius + 2.0;
     let square = (DRAWN_SIDE + 2.0 * margin).ceil();
     let (width, height) = (square as usize, square as usize);
     let mut canvas = vec![255u8; width * height];
     // Centred: the digit's box in the middle of the square.
     let (left, top) = (
-        (square - g.width() * scale) / 2.0,
-        (square - g.height() * scale) / 2.0,
+        (square - width_in * scale) / 2.0,
+        (square - height_in * scale) / 2.0,
     );
-    let at = |&(x, y): &(f32, f32)| ((x - g.x0) * scale + left, (y - g.y0) * scale + top);
-    for stroke in strokes {
+    let at = |&(x, y): &(f32, f32)| ((x - x0) * scale + left, (y - y0) * scale + top);
+    for stroke in strokes.iter().filter(|s| !s.is_empty()) {
         let points: Vec<(f32, f32)> = stroke.iter().map(at).collect();
         line(&mut canvas, width, points[0], points[0], radius);
         for pair in points.windows(2) {

@@ -1,4 +1,4 @@
-//! Data augmentation with Burn's own image ops (affine grid + grid sampling, and grey-level
+//! Affine augmentation with Burn's own image ops (affine grid + grid sampling, and grey-level
 //! dilation and erosion), so that digits drawn on a pad or photographed, which vary in slant,
 //! size, position and pen width more than MNIST does, are recognised. On the device of the
 //! images it is given, so training natively and fine-tuning in the page augment alike.

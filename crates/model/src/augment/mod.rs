@@ -1,0 +1,16 @@
+//! The random changes training makes to its digits, shared by the trainer and the page's
+//! fine-tuning so that both augment alike:
+//!
+//! - [`affine`]: rotation, scale, stretch, shear, shift and stroke weight, as Burn tensor ops on
+//!   the device of the images;
+//! - [`pen`]: digits redrawn as the pad draws them (thinned to a skeleton, drawn again with a
+//!   round pen of random width), some in writing styles MNIST lacks ([`styles`]).
+
+pub mod affine;
+pub mod pen;
+pub mod skeleton;
+pub mod styles;
+
+pub use affine::Augmentation;
+pub use pen::PenAugmentation;
+pub use styles::Style;
