@@ -15,7 +15,8 @@ use mnist_trainer::backend::Compute;
 use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
-    bench, calibrate, evaluate, export, fetch, logits, memory, mnist, predict, train, weights_file,
+    bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, predict, samples,
+    train, weights_file,
 };
 use serde::Serialize;
 
@@ -140,19 +141,44 @@ enum Command {
         #[command(flatten)]
         compute: Compute,
     },
+    /// Accuracy, per digit, on handwriting made from the test digits in the forms users give:
+    /// as scanned, redrawn as pen strokes, in other writing styles, photographed on paper.
+    Heldout {
+        #[command(flatten)]
+        weights: Weights,
+        #[command(flatten)]
+        data: Data,
+        /// Make the sets from the first N test digits.
+        #[arg(long, value_name = "N", default_value_t = 10_000)]
+        limit: usize,
+        #[command(flatten)]
+        json: Json,
+        #[command(flatten)]
+        compute: Compute,
+    },
+    /// Draw what the pen augmentation makes of a training digit of each class, as a PNG.
+    Samples {
+        #[command(flatten)]
+        data: Data,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 impl Command {
     /// The backend and float type the command computes with, if it computes.
     fn compute(&self) -> Option<Compute> {
         match self {
-            Command::Fetch { .. } => None,
+            Command::Fetch { .. } | Command::Samples { .. } => None,
             Command::Train { config, .. } => Some(config.compute),
             Command::Eval { compute, .. }
             | Command::Logits { compute, .. }
             | Command::BenchEpoch { compute, .. }
             | Command::Predict { compute, .. }
-            | Command::Calibrate { compute, .. } => Some(*compute),
+            | Command::Calibrate { compute, .. }
+            | Command::Heldout { compute, .. } => Some(*compute),
         }
     }
 }
@@ -270,6 +296,20 @@ fn run(command: Command) -> Result<ExitCode> {
                     println!("updated {}", card.display());
                 }
             }
+        }
+        Command::Heldout {
+            weights,
+            data,
+            limit,
+            json,
+            compute,
+        } => {
+            let (model, test, device) = model_and_test(&weights, &data, compute)?;
+            emit(&heldout::check(&model, &test, limit, &device), json.json)?;
+        }
+        Command::Samples { data, out, seed } => {
+            samples::write(&mnist::load_train(&data.data)?, seed, &out)?;
+            println!("wrote {}", out.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -76,8 +76,21 @@ impl Split {
     /// Images `indices` as one input tensor `[n, 1, 28, 28]` on `device`, with their labels:
     /// the batch that training, benchmarking and evaluation all feed the network.
     pub fn batch(&self, indices: &[usize], device: &Device) -> (Tensor<4>, Vec<i64>) {
-        let inputs: Vec<[f32; IMAGE_PIXELS]> = indices.iter().map(|&i| self.input(i)).collect();
-        let labels = indices.iter().map(|&i| i64::from(self.labels[i])).collect();
+        self.batch_with(indices, device, |_, _| {})
+    }
+
+    /// [`Self::batch`], with the inputs changed by `edit` (given them and their labels)
+    /// before they become a tensor: training's pen augmentation.
+    pub fn batch_with(
+        &self,
+        indices: &[usize],
+        device: &Device,
+        edit: impl FnOnce(&mut [[f32; IMAGE_PIXELS]], &[u8]),
+    ) -> (Tensor<4>, Vec<i64>) {
+        let mut inputs: Vec<[f32; IMAGE_PIXELS]> = indices.iter().map(|&i| self.input(i)).collect();
+        let labels: Vec<u8> = indices.iter().map(|&i| self.labels[i]).collect();
+        edit(&mut inputs, &labels);
+        let labels = labels.into_iter().map(i64::from).collect();
         (images_tensor(&inputs, device), labels)
     }
 

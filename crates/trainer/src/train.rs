@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use burn::module::Module;
 use indicatif::{ProgressBar, ProgressStyle};
 use mnist_model::Cnn;
-use mnist_model::augment::Augmentation;
+use mnist_model::augment::{Augmentation, PenAugmentation};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
@@ -69,6 +69,7 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     };
 
     let augmentation = config.augment.then(Augmentation::default);
+    let pen = config.pen.then(PenAugmentation::default);
     for epoch in first_epoch..=config.epochs {
         let started = Instant::now();
         let mut rng = SmallRng::seed_from_u64(mix(config.seed, epoch as u64));
@@ -81,7 +82,11 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
             // Dropout draws from the device's generator: seeding it per step makes every
             // step reproducible on its own, which is what lets a resumed run match exactly.
             train_device.seed(mix(mix(config.seed, epoch as u64), step as u64));
-            let (mut images, labels) = train_set.batch(chunk, &device);
+            let (mut images, labels) = train_set.batch_with(chunk, &device, |inputs, labels| {
+                if let Some(pen) = &pen {
+                    pen.apply_all(inputs, labels, &mut rng);
+                }
+            });
             if let Some(augmentation) = &augmentation {
                 images = augmentation.apply(images, &mut rng);
             }

@@ -28,6 +28,7 @@ fn tiny(epochs: usize) -> TrainConfig {
         seed: 7,
         limit: Some(300),
         augment: true,
+        pen: true,
         schedule: Schedule::Constant,
         compute: Compute {
             backend: Backend::Flex,

@@ -1,0 +1,202 @@
+//! The held-out check: how well a weights file reads handwriting it was not trained on, in the
+//! forms users give it. Every set is made from the MNIST test digits (never trained on), seeded,
+//! so two weights files are compared on the very same inputs:
+//!
+//! - `scans`: the test digits as they are;
+//! - `pen`: thinned to their skeleton and drawn again as the pad draws a digit;
+//! - `styles`: the 7s crossed, the 1s flagged and the 9s with a small loop, drawn as on the
+//!   pad (the styles come from the training augmentation's code, so this set checks that
+//!   training learnt them, not that they are what every writer does; the browser's stroke tests
+//!   are the outside check);
+//! - `photos`: written large on grey paper and photographed: keystone, uneven light, blur and
+//!   noise, then read through `preprocess` like any photo.
+
+use std::fmt;
+
+use burn::tensor::Device;
+use image::{GrayImage, imageops};
+use mnist_model::augment::pen::redraw;
+use mnist_model::augment::skeleton::{skeleton, skeleton_strokes};
+use mnist_model::augment::styles::Style;
+use mnist_model::strokes::PEN_SHARE;
+use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+use crate::logits;
+use crate::mnist::Split;
+
+const SEED: u64 = 2026;
+
+/// One set's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetResult {
+    pub name: &'static str,
+    pub images: usize,
+    pub accuracy: f64,
+    /// Per digit; `None` where the set has none of that digit.
+    pub per_class: [Option<f64>; NUM_CLASSES],
+}
+
+/// Every set's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heldout {
+    pub sets: Vec<SetResult>,
+}
+
+/// Runs `model` on every set made from the first `limit` test digits.
+pub fn check(model: &Cnn, test: &Split, limit: usize, device: &Device) -> Heldout {
+    let count = limit.min(test.len());
+    let sets = sets(test, count)
+        .into_iter()
+        .map(|(name, inputs, labels)| score(model, name, &inputs, &labels, device))
+        .collect();
+    Heldout { sets }
+}
+
+type Set = (&'static str, Vec<[f32; IMAGE_PIXELS]>, Vec<u8>);
+
+/// The four sets, in order.
+pub fn sets(test: &Split, count: usize) -> Vec<Set> {
+    let labels: Vec<u8> = test.labels[..count].to_vec();
+    let scans: Vec<_> = (0..count).map(|i| test.input(i)).collect();
+    let pen = scans
+        .iter()
+        .map(|input| redraw(&skeleton_strokes(&skeleton(input)), PEN_SHARE).unwrap_or(*input))
+        .collect();
+    let mut rng = SmallRng::seed_from_u64(SEED);
+    let (mut styled, mut styled_labels) = (Vec::new(), Vec::new());
+    for (input, &label) in scans.iter().zip(&labels) {
+        let Some(style) = Style::for_label(label) else {
+            continue;
+        };
+        if let Some(strokes) = style.apply(&skeleton(input), &mut rng)
+            && let Ok(drawn) = redraw(&strokes, PEN_SHARE)
+        {
+            styled.push(drawn);
+            styled_labels.push(label);
+        }
+    }
+    let mut rng = SmallRng::seed_from_u64(SEED);
+    let photos = (0..count)
+        .map(|i| {
+            let photo = photograph(test.images.image(i), &mut rng);
+            preprocess(Bitmap {
+                width: photo.width() as usize,
+                height: photo.height() as usize,
+                format: PixelFormat::Gray,
+                pixels: photo.as_raw(),
+            })
+            .unwrap_or([0.0; IMAGE_PIXELS])
+        })
+        .collect();
+    vec![
+        ("scans", scans, labels.clone()),
+        ("pen", pen, labels.clone()),
+        ("styles", styled, styled_labels),
+        ("photos", photos, labels),
+    ]
+}
+
+fn score(
+    model: &Cnn,
+    name: &'static str,
+    inputs: &[[f32; IMAGE_PIXELS]],
+    labels: &[u8],
+    device: &Device,
+) -> SetResult {
+    let mut right = [0usize; NUM_CLASSES];
+    let mut seen = [0usize; NUM_CLASSES];
+    for (logits, &label) in logits::of(model, inputs, device).iter().zip(labels) {
+        let guess = (0..NUM_CLASSES)
+            .max_by(|&a, &b| logits[a].total_cmp(&logits[b]))
+            .expect("ten classes");
+        seen[label as usize] += 1;
+        right[label as usize] += usize::from(guess == label as usize);
+    }
+    let total: usize = seen.iter().sum();
+    SetResult {
+        name,
+        images: total,
+        accuracy: right.iter().sum::<usize>() as f64 / total.max(1) as f64,
+        per_class: std::array::from_fn(|d| (seen[d] > 0).then(|| right[d] as f64 / seen[d] as f64)),
+    }
+}
+
+/// A 28×28 MNIST digit (white on black) written large in dark ink on grey paper and
+/// photographed slightly askew.
+pub fn photograph(digit: &[u8], rng: &mut impl Rng) -> GrayImage {
+    let size = rng.random_range(56..=140u32);
+    let source = GrayImage::from_raw(28, 28, digit.to_vec()).expect("28×28");
+    let large = imageops::resize(&source, size, size, imageops::FilterType::Triangle);
+    let side = size * 3 / 2;
+    let offset = (side - size) as f32 / 2.0;
+    // Keystone: each output corner looks at a source point up to a tenth of the side away.
+    let jitter = side as f32 * 0.1;
+    let corners: [(f32, f32); 4] = std::array::from_fn(|k| {
+        let (cx, cy) = ((k % 2) as f32, (k / 2) as f32);
+        (
+            cx * side as f32 + rng.random_range(-jitter..jitter),
+            cy * side as f32 + rng.random_range(-jitter..jitter),
+        )
+    });
+    let (paper, ink) = (rng.random_range(170.0..235.0), rng.random_range(20.0..80.0));
+    let light = rng.random_range(-30.0..30.0f32);
+    let ink_at = |x: f32, y: f32| {
+        let (x, y) = (x - offset, y - offset);
+        if x < 0.0 || y < 0.0 || x >= size as f32 - 1.0 || y >= size as f32 - 1.0 {
+            return 0.0;
+        }
+        let (ix, iy, fx, fy) = (x as u32, y as u32, x.fract(), y.fract());
+        let p = |dx, dy| f32::from(large.get_pixel(ix + dx, iy + dy).0[0]) / 255.0;
+        (p(0, 0) * (1.0 - fx) + p(1, 0) * fx) * (1.0 - fy)
+            + (p(0, 1) * (1.0 - fx) + p(1, 1) * fx) * fy
+    };
+    let mut photo = GrayImage::from_fn(side, side, |u, v| {
+        let (s, t) = (u as f32 / side as f32, v as f32 / side as f32);
+        let lerp =
+            |a: (f32, f32), b: (f32, f32), w: f32| (a.0 + (b.0 - a.0) * w, a.1 + (b.1 - a.1) * w);
+        let (x, y) = lerp(
+            lerp(corners[0], corners[1], s),
+            lerp(corners[2], corners[3], s),
+            t,
+        );
+        let background = paper + light * (s - 0.5);
+        let value = background + (ink - background) * ink_at(x, y);
+        image::Luma([value.clamp(0.0, 255.0) as u8])
+    });
+    photo = imageops::blur(&photo, rng.random_range(0.6..1.6));
+    let noise = rng.random_range(4.0..14.0f32);
+    for p in photo.pixels_mut() {
+        p.0[0] = (f32::from(p.0[0]) + rng.random_range(-noise..noise)).clamp(0.0, 255.0) as u8;
+    }
+    photo
+}
+
+impl fmt::Display for Heldout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:<8} {:>6} {:>8} ", "set", "images", "accuracy")?;
+        for d in 0..NUM_CLASSES {
+            write!(f, "{d:>6}")?;
+        }
+        writeln!(f)?;
+        for set in &self.sets {
+            write!(
+                f,
+                "{:<8} {:>6} {:>7.2}% ",
+                set.name,
+                set.images,
+                100.0 * set.accuracy
+            )?;
+            for class in set.per_class {
+                match class {
+                    Some(a) => write!(f, "{:>6.1}", 100.0 * a)?,
+                    None => write!(f, "{:>6}", "-")?,
+                }
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
