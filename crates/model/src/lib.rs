@@ -21,7 +21,7 @@ pub mod segment;
 pub mod strokes;
 pub mod weights;
 
-pub use network::{Cnn, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, PARAMETERS};
+pub use network::{Cnn, IMAGE_PIXELS, IMAGE_SIDE, Layers, NUM_CLASSES, PARAMETERS};
 pub use preprocess::{Bitmap, PixelFormat, PreprocessError, preprocess};
 pub use segment::{Bounds, Digit, segment};
 pub use strokes::{Stroke, segment_strokes};

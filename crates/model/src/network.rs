@@ -74,6 +74,32 @@ impl Cnn {
         self.fc2.forward(x)
     }
 
+    /// Every layer's output for `images`, for looking inside the network: the same
+    /// computation as [`Self::forward`] (a test holds them equal), keeping what it passes on.
+    pub fn forward_layers(&self, images: Tensor<4>) -> Layers {
+        let conv1 = self.relu.forward(self.conv1.forward(images));
+        let pool1 = self.pool.forward(conv1.clone());
+        let conv2 = self.relu.forward(self.conv2.forward(pool1.clone()));
+        let pool2 = self.pool.forward(conv2.clone());
+        let dense = self
+            .relu
+            .forward(self.fc1.forward(pool2.clone().flatten::<2>(1, 3)));
+        let logits = self.fc2.forward(self.dropout.forward(dense.clone()));
+        Layers {
+            conv1,
+            pool1,
+            conv2,
+            pool2,
+            dense,
+            logits,
+        }
+    }
+
+    /// The first convolution's 32 kernels, `[32, 1, 5, 5]`: what each conv1 map looks for.
+    pub fn conv1_kernels(&self) -> Tensor<4> {
+        self.conv1.weight.val()
+    }
+
     /// Logits and class probabilities for a batch of preprocessed 28×28 images.
     pub fn classify(
         &self,
@@ -95,6 +121,23 @@ impl Cnn {
         let probabilities = softmax(logits.clone().div_scalar(temperature), 1);
         (logits, probabilities)
     }
+}
+
+/// What every layer of [`Cnn`] made of a batch of images, after its ReLU.
+#[derive(Debug, Clone)]
+pub struct Layers {
+    /// `[batch, 32, 28, 28]`
+    pub conv1: Tensor<4>,
+    /// `[batch, 32, 14, 14]`
+    pub pool1: Tensor<4>,
+    /// `[batch, 64, 14, 14]`
+    pub conv2: Tensor<4>,
+    /// `[batch, 64, 7, 7]`
+    pub pool2: Tensor<4>,
+    /// `[batch, 1024]`
+    pub dense: Tensor<2>,
+    /// `[batch, 10]`, before softmax.
+    pub logits: Tensor<2>,
 }
 
 /// Stacks preprocessed images into the `[batch, 1, 28, 28]` input tensor.
@@ -138,6 +181,30 @@ mod tests {
         let flat = images.into_data().try_to_vec::<f32>().unwrap();
         assert_eq!(&flat[..IMAGE_PIXELS], &first[..]);
         assert_eq!(&flat[IMAGE_PIXELS..], &second[..]);
+    }
+
+    #[test]
+    fn the_layers_end_in_the_same_logits_as_forward() {
+        let device = Device::flex();
+        let model = Cnn::new(&device);
+        let mut image = [0.0; IMAGE_PIXELS];
+        image[10 * IMAGE_SIDE..12 * IMAGE_SIDE].fill(1.0);
+        let input = images_tensor(&[image], &device);
+        let layers = model.forward_layers(input.clone());
+        assert_eq!(layers.conv1.dims(), [1, CONV1_FILTERS, 28, 28]);
+        assert_eq!(layers.pool1.dims(), [1, CONV1_FILTERS, 14, 14]);
+        assert_eq!(layers.conv2.dims(), [1, CONV2_FILTERS, 14, 14]);
+        assert_eq!(layers.pool2.dims(), [1, CONV2_FILTERS, 7, 7]);
+        assert_eq!(layers.dense.dims(), [1, HIDDEN]);
+        assert_eq!(
+            layers.logits.into_data(),
+            model.forward(input).into_data(),
+            "one computation"
+        );
+        assert_eq!(
+            model.conv1_kernels().dims(),
+            [CONV1_FILTERS, 1, KERNEL, KERNEL]
+        );
     }
 
     #[test]

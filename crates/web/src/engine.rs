@@ -1,8 +1,10 @@
 //! The model in the browser: the shared `Cnn` on Burn's CPU backend (flex) or on its wgpu
 //! backend (WebGPU), from the trainer's weights file fetched at start-up.
 
+use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
 use mnist_model::calibration::Verdict;
+use mnist_model::network::images_tensor;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -83,21 +85,87 @@ impl Engine {
         let (logits, probabilities) =
             self.model
                 .classify_calibrated(inputs, &self.device, self.temperature);
-        let both = Tensor::cat(vec![logits, probabilities], 1)
-            .into_data_async()
-            .await
-            .map_err(|e| format!("reading the answer back failed: {e:?}"))?;
-        let values = both
-            .try_to_vec::<f32>()
-            .map_err(|e| format!("unexpected answer: {e:?}"))?;
-        Ok(values
-            .chunks_exact(2 * NUM_CLASSES)
-            .map(|row| Output {
-                logits: std::array::from_fn(|d| row[d]),
-                probabilities: std::array::from_fn(|d| row[NUM_CLASSES + d]),
-            })
-            .collect())
+        let both = Tensor::cat(vec![logits, probabilities], 1);
+        Ok(outputs(&read(both.flatten::<1>(0, 1)).await?))
     }
+
+    /// [`Self::classify_all`], and what every layer made of the first input, from the same
+    /// forward pass, read back at once: for the "look inside" panel.
+    pub async fn classify_all_with_layers(
+        &self,
+        inputs: &[[f32; IMAGE_PIXELS]],
+    ) -> Result<(Vec<Output>, LayerMaps), String> {
+        if inputs.is_empty() {
+            return Err("nothing to look inside".into());
+        }
+        let layers = self
+            .model
+            .forward_layers(images_tensor(inputs, &self.device));
+        let probabilities = softmax(layers.logits.clone().div_scalar(self.temperature), 1);
+        let answers = Tensor::cat(vec![layers.logits, probabilities], 1).flatten::<1>(0, 1);
+        let maps = |t: Tensor<4>| t.narrow(0, 0, 1).flatten::<1>(0, 3);
+        let parts = vec![
+            answers,
+            maps(layers.conv1),
+            maps(layers.pool1),
+            maps(layers.conv2),
+            maps(layers.pool2),
+            layers.dense.narrow(0, 0, 1).flatten::<1>(0, 1),
+        ];
+        let lengths: Vec<usize> = parts.iter().map(|t| t.dims()[0]).collect();
+        let values = read(Tensor::cat(parts, 0)).await?;
+        let mut rest = values.as_slice();
+        let mut take = |n: usize| {
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            head.to_vec()
+        };
+        let answers = outputs(&take(lengths[0]));
+        let maps = LayerMaps {
+            conv1: take(lengths[1]),
+            pool1: take(lengths[2]),
+            conv2: take(lengths[3]),
+            pool2: take(lengths[4]),
+            dense: take(lengths[5]),
+        };
+        Ok((answers, maps))
+    }
+
+    /// The first convolution's 32 kernels, 5×5 each, row by row.
+    pub async fn conv1_kernels(&self) -> Result<Vec<f32>, String> {
+        read(self.model.conv1_kernels().flatten::<1>(0, 3)).await
+    }
+}
+
+/// What each layer made of one input, flattened map by map (channels, then rows), after ReLU.
+#[derive(Debug, Clone)]
+pub struct LayerMaps {
+    pub conv1: Vec<f32>,
+    pub pool1: Vec<f32>,
+    pub conv2: Vec<f32>,
+    pub pool2: Vec<f32>,
+    pub dense: Vec<f32>,
+}
+
+/// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
+async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
+    tensor
+        .into_data_async()
+        .await
+        .map_err(|e| format!("reading the answer back failed: {e:?}"))?
+        .try_to_vec::<f32>()
+        .map_err(|e| format!("unexpected answer: {e:?}"))
+}
+
+/// Rows of ten logits then ten probabilities, as answers.
+fn outputs(values: &[f32]) -> Vec<Output> {
+    values
+        .chunks_exact(2 * NUM_CLASSES)
+        .map(|row| Output {
+            logits: std::array::from_fn(|d| row[d]),
+            probabilities: std::array::from_fn(|d| row[NUM_CLASSES + d]),
+        })
+        .collect()
 }
 
 /// A WebGPU device, or why there is none.

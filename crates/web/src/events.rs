@@ -1,5 +1,5 @@
 //! The page's events: pointer strokes on the pad, undo and clear, opened or dropped photos,
-//! retry after an error, and resizing. Each one changes the app and asks for a new answer.
+//! retry after an error, resizing, and the "look inside" panel. Each one changes the app and asks for a new answer.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -146,6 +146,33 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
             w.location().reload().ok();
         }
     });
+    // Opening the "look inside" panel fills it from a fresh answer.
+    let inside: web_sys::EventTarget = by_id::<web_sys::Element>(document, "inside")?.into();
+    listen(&inside, "toggle", app, |app, _: Event| {
+        if app.borrow().view.layers.is_open() {
+            changed(app);
+        }
+    });
+    // Pointing at, tapping or tabbing to a map enlarges it.
+    let layers: web_sys::EventTarget = by_id::<web_sys::Element>(document, "layers")?.into();
+    for kind in ["pointerover", "click", "focusin"] {
+        listen(&layers, kind, app, |app, e: Event| {
+            let map = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .filter(|el| el.has_attribute("data-index"));
+            let layer = map
+                .as_ref()
+                .and_then(|m| m.closest("[data-layer]").ok().flatten())
+                .and_then(|s| s.get_attribute("data-layer"));
+            let index = map
+                .and_then(|m| m.get_attribute("data-index"))
+                .and_then(|i| i.parse().ok());
+            if let (Some(layer), Some(index)) = (layer, index) {
+                app.borrow().view.layers.focus(&layer, index);
+            }
+        });
+    }
     let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
     listen(&window, "resize", app, |app, _: Event| {
         let resized = app.borrow_mut().pad.fit_to_screen();

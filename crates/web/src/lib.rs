@@ -8,6 +8,7 @@
 mod app;
 mod engine;
 mod events;
+mod layers_view;
 mod number_view;
 mod pad;
 mod photo;

@@ -21,10 +21,10 @@ pub fn schedule(app: &Shared) {
     spawn_local(async move {
         loop {
             let prepare_started = now();
-            let (generation, reading, engine) = {
+            let (generation, reading, engine, inside) = {
                 let a = app.borrow();
                 let engine = a.engines.active.clone().expect("checked before the loop");
-                (a.generation, a.reading(), engine)
+                (a.generation, a.reading(), engine, a.view.layers.is_open())
             };
             let prepare_ms = now() - prepare_started;
             match &reading.digits {
@@ -36,12 +36,28 @@ pub fn schedule(app: &Shared) {
                 Ok(digits) => {
                     let started = now();
                     let inputs: Vec<_> = digits.iter().map(|d| d.input).collect();
-                    // Every digit of a number in one forward pass.
-                    match engine.classify_all(&inputs).await {
-                        Ok(outputs) => {
+                    let wants_kernels = inside && !app.borrow().view.layers.has_kernels();
+                    if wants_kernels && let Ok(kernels) = engine.conv1_kernels().await {
+                        app.borrow().view.layers.set_kernels(kernels);
+                    }
+                    // Every digit of a number in one forward pass; the layers of the first
+                    // only while the panel is open.
+                    let answer = if inside {
+                        engine
+                            .classify_all_with_layers(&inputs)
+                            .await
+                            .map(|(outputs, maps)| (outputs, Some(maps)))
+                    } else {
+                        engine.classify_all(&inputs).await.map(|o| (o, None))
+                    };
+                    match answer {
+                        Ok((outputs, maps)) => {
                             let model_ms = now() - started;
                             let a = app.borrow();
                             a.view.show(&outputs, digits, reading.frame);
+                            if let (Some(maps), Some(first)) = (maps, outputs.first()) {
+                                a.view.layers.show(&digits[0].input, &maps, first);
+                            }
                             a.view.set_timing(prepare_ms, model_ms);
                             a.view.set_status(&format!(
                                 "Running on {} · last answer in {:.1} ms",

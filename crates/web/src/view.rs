@@ -8,6 +8,7 @@ use web_sys::{
 };
 
 use crate::engine::{Backend, Output};
+use crate::layers_view::LayersView;
 use crate::number_view::NumberView;
 
 /// `body[data-state]`: where the page as a whole stands.
@@ -65,6 +66,8 @@ pub struct View {
     status: Element,
     error_message: Element,
     number: NumberView,
+    /// The "look inside" panel.
+    pub layers: LayersView,
 }
 
 /// An element of the page by id, or a message naming the missing one.
@@ -112,6 +115,7 @@ impl View {
             status: by_id(document, "status")?,
             error_message: by_id(document, "error-message")?,
             number: NumberView::new(document)?,
+            layers: LayersView::new(document)?,
         })
     }
 
@@ -211,6 +215,7 @@ impl View {
         }
         paint_input(&self.preview, None);
         self.number.clear();
+        self.layers.clear();
     }
 }
 

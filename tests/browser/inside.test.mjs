@@ -1,0 +1,116 @@
+// Looking inside the network, in Chromium with WebGPU (SwiftShader) answering: the panel
+// shows every layer for a digit drawn with pointer events, from the same pass as the answer;
+// pointing at a map enlarges it (with its filter for conv1); closed, it is left alone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, settled, padBox, draw, answer, DATA } from './harness.mjs';
+import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  page = await openApp(browser, server.url);
+  await settled(page);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Per layer: its hook, map count, canvases and their sizes, and each map's brightest pixel. */
+function layers() {
+  return page.evaluate(() => [...document.querySelectorAll('#layers [data-layer]')].map((s) => {
+    const canvases = [...s.querySelectorAll('canvas')];
+    const maps = canvases.map((c) => {
+      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let top = 0;
+      let at = 0;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i] > top) { top = pixels[i]; at = i / 4; }
+      return { width: c.width, height: c.height, top, at, sum: pixels.reduce((a, v, i) => a + (i % 4 === 0 ? v : 0), 0) };
+    });
+    return { layer: s.dataset.layer, maps: Number(s.dataset.maps), canvases: maps };
+  }));
+}
+
+/** The preview's pixels (red channel), to compare with the panel's input. */
+function canvasPixels(selector) {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+  }, selector);
+}
+
+test('the panel shows every layer of the answer, on WebGPU', async () => {
+  assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
+  const box = await padBox(page);
+  const [digit] = testDigits(DATA, 1); // a 7
+  await page.click('#inside summary');
+  await page.click('button#clear');
+  await draw(page, place(skeletonStrokes(digit.pixels), 0.8, [0.1, 0.1]), box);
+  const read = await answer(page);
+  assert.equal(read.digit, String(digit.label));
+  await page.waitForFunction(() => document.querySelector('#inside').dataset.shown === 'true');
+
+  const shown = await layers();
+  assert.deepEqual(shown.map((l) => [l.layer, l.maps, l.canvases.length]), [
+    ['input', 1, 1], ['conv1', 32, 32], ['pool1', 32, 32], ['conv2', 64, 64],
+    ['pool2', 64, 64], ['dense', 1, 1], ['output', 1, 1],
+  ]);
+  const size = (l) => [shown.find((s) => s.layer === l).canvases[0].width, shown.find((s) => s.layer === l).canvases[0].height];
+  assert.deepEqual([size('conv1'), size('pool1'), size('conv2'), size('pool2'), size('dense'), size('output')],
+    [[28, 28], [14, 14], [14, 14], [7, 7], [32, 32], [10, 1]]);
+  // The input is the preview; every layer has some maps lit and, being ReLU maps of one
+  // digit, some dark; the output's brightest cell is the answer.
+  assert.deepEqual(await canvasPixels('#layers [data-layer="input"] canvas'), await canvasPixels('#preview'));
+  for (const layer of ['conv1', 'pool1', 'conv2', 'pool2']) {
+    const lit = shown.find((l) => l.layer === layer).canvases.filter((m) => m.top > 0).length;
+    const maps = shown.find((l) => l.layer === layer).maps;
+    assert.ok(lit > 0 && lit <= maps, `${layer}: ${lit} of ${maps} maps lit`);
+  }
+  assert.equal(shown.find((l) => l.layer === 'output').canvases[0].at, digit.label, 'the output layer');
+});
+
+test('pointing at a map enlarges it, with the filter that made a conv1 map', async () => {
+  await page.hover('#layers [data-layer="conv1"] canvas[data-index="5"]');
+  let focus = await page.evaluate(() => ({
+    caption: document.querySelector('#focus-caption').textContent,
+    filter: !document.querySelector('#focus-filter').hidden,
+  }));
+  assert.match(focus.caption, /^conv1: .* map 6 of 32$/);
+  assert.ok(focus.filter, 'conv1 shows its filter');
+  const filter = await canvasPixels('#focus-filter');
+  assert.ok(filter.some((v) => v > 0), 'the filter is drawn');
+  await page.hover('#layers [data-layer="conv2"] canvas[data-index="63"]');
+  focus = await page.evaluate(() => ({
+    caption: document.querySelector('#focus-caption').textContent,
+    filter: !document.querySelector('#focus-filter').hidden,
+  }));
+  assert.match(focus.caption, /^conv2: .* map 64 of 64$/);
+  assert.ok(!focus.filter, 'a conv2 filter spans 32 maps: none is drawn');
+  const enlarged = await canvasPixels('#focus-map');
+  assert.ok(enlarged.length === 168 * 168);
+});
+
+test('closed, the panel is not updated; opened again, it catches up', async () => {
+  await page.click('#inside summary');
+  assert.equal(await page.evaluate(() => document.querySelector('#inside').open), false);
+  await page.click('button#clear');
+  await draw(page, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(page));
+  assert.equal((await answer(page)).digit, '1');
+  assert.equal(await page.evaluate(() => document.querySelector('#inside').dataset.shown), 'false');
+  assert.notDeepEqual(await canvasPixels('#layers [data-layer="input"] canvas'), await canvasPixels('#preview'),
+    'no layer work while closed');
+  await page.click('#inside summary');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#layers [data-layer="input"] canvas');
+    const p = document.querySelector('#preview');
+    const a = c.getContext('2d').getImageData(0, 0, 28, 28).data;
+    const b = p.getContext('2d').getImageData(0, 0, 28, 28).data;
+    return a.every((v, i) => v === b[i]);
+  }, null, { timeout: 60_000 });
+});
