@@ -114,3 +114,37 @@ test('closed, the panel is not updated; opened again, it catches up', async () =
     return a.every((v, i) => v === b[i]);
   }, null, { timeout: 60_000 });
 });
+
+test('"why?" shows the pixels the answer rests on, by occlusion, near the ink', async () => {
+  await page.click('button#why');
+  assert.equal(await page.getAttribute('button#why', 'aria-pressed'), 'true');
+  await page.click('button#clear');
+  const [, two] = testDigits(DATA, 2);
+  await draw(page, place(skeletonStrokes(two.pixels), 0.8, [0.1, 0.1]), await padBox(page));
+  assert.equal((await answer(page)).digit, String(two.label));
+  await page.waitForFunction(() => document.querySelector('#saliency').dataset.shown === 'true', null, { timeout: 60_000 });
+  assert.equal(await page.getAttribute('#saliency', 'data-method'), 'occlusion');
+  const overlay = await page.evaluate(() => {
+    const rgba = (sel) => document.querySelector(sel).getContext('2d').getImageData(0, 0, 28, 28).data;
+    const s = rgba('#saliency');
+    const p = rgba('#preview');
+    let red = 0;
+    let far = 0;
+    for (let i = 0; i < 784; i++) {
+      if (!s[i * 4 + 3]) continue;
+      if (s[i * 4] > s[i * 4 + 2]) red += 1;
+      const [x, y] = [i % 28, Math.floor(i / 28)];
+      let near = false;
+      for (let dy = -4; dy <= 4; dy++) for (let dx = -4; dx <= 4; dx++) {
+        const [u, v] = [x + dx, y + dy];
+        if (u >= 0 && v >= 0 && u < 28 && v < 28 && p[(v * 28 + u) * 4] > 0) near = true;
+      }
+      if (!near) far += 1;
+    }
+    return { red, far };
+  });
+  assert.ok(overlay.red > 10, `pixels for the answer: ${overlay.red}`);
+  assert.equal(overlay.far, 0, 'blanking empty paper changes nothing');
+  await page.click('button#why');
+  assert.equal(await page.getAttribute('#saliency', 'data-shown'), 'false');
+});

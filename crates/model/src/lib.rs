@@ -7,6 +7,7 @@
 //! - [`calibration`]: honest confidence (temperature scaling, "not sure");
 //! - [`segment`]: a written number split into its digits, each preprocessed alike;
 //! - [`strokes`]: the same from pen strokes, each digit drawn again with a pen in proportion;
+//! - [`saliency`]: why an answer, by occlusion;
 //! - [`augment`]: the random transformations training applies to its images.
 //!
 //! It computes on whatever Burn device it is handed and reads no files: loading and saving
@@ -17,6 +18,7 @@ pub mod calibration;
 pub mod image_file;
 pub mod network;
 pub mod preprocess;
+pub mod saliency;
 pub mod segment;
 pub mod strokes;
 pub mod weights;

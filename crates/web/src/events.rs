@@ -146,6 +146,11 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
             w.location().reload().ok();
         }
     });
+    let why: HtmlButtonElement = by_id(document, "why")?;
+    listen(&why.into(), "click", app, |app, _: Event| {
+        app.borrow().view.why.toggle();
+        changed(app);
+    });
     // Opening the "look inside" panel fills it from a fresh answer.
     let inside: web_sys::EventTarget = by_id::<web_sys::Element>(document, "inside")?.into();
     listen(&inside, "toggle", app, |app, _: Event| {

@@ -15,6 +15,7 @@ mod photo;
 mod recognise;
 mod startup;
 mod view;
+mod why_view;
 
 use mnist_model::IMAGE_PIXELS;
 use wasm_bindgen::prelude::*;

@@ -1,11 +1,11 @@
 //! The live answer: one inference in flight at a time, and the loop ends only once the answer
 //! shown is for the latest drawing. A GPU lost mid-answer hands over to the CPU engine.
 
-use mnist_model::PreprocessError;
+use mnist_model::{IMAGE_PIXELS, PreprocessError, saliency};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::app::{Shared, use_engine};
-use crate::engine::Backend;
+use crate::engine::{Backend, Engine, Output};
 use crate::view::WebGpuState;
 
 /// Starts the recognition loop unless it is running.
@@ -27,6 +27,8 @@ pub fn schedule(app: &Shared) {
                 (a.generation, a.reading(), engine, a.view.layers.is_open())
             };
             let prepare_ms = now() - prepare_started;
+            // The first digit and its answer, when "why?" is on and the drawing is unchanged.
+            let mut explain = None;
             match &reading.digits {
                 Err(PreprocessError::Blank) => app.borrow().view.show_nothing("Draw a digit"),
                 Err(e) => app
@@ -58,6 +60,9 @@ pub fn schedule(app: &Shared) {
                             if let (Some(maps), Some(first)) = (maps, outputs.first()) {
                                 a.view.layers.show(&digits[0].input, &maps, first);
                             }
+                            if a.view.why.is_on() && a.generation == generation {
+                                explain = outputs.first().map(|o| (digits[0].input, o.clone()));
+                            }
                             a.view.set_timing(prepare_ms, model_ms);
                             a.view.set_status(&format!(
                                 "Running on {} · last answer in {:.1} ms",
@@ -78,6 +83,9 @@ pub fn schedule(app: &Shared) {
                     }
                 }
             }
+            if let Some((input, answer)) = explain {
+                why(&app, &engine, &input, &answer).await;
+            }
             let mut a = app.borrow_mut();
             if a.generation == generation {
                 a.in_flight = false;
@@ -86,6 +94,20 @@ pub fn schedule(app: &Shared) {
             }
         }
     });
+}
+
+/// Shows which pixels `answer` rests on: the input with small squares blanked, in one batch.
+async fn why(app: &Shared, engine: &Engine, input: &[f32; IMAGE_PIXELS], answer: &Output) {
+    let winner = answer.verdict().digit;
+    let copies = saliency::occluded(input);
+    match engine.classify_all(&copies).await {
+        Ok(outputs) => {
+            let logits: Vec<f32> = outputs.iter().map(|o| o.logits[winner]).collect();
+            let scores = saliency::scores(answer.logits[winner], &logits);
+            app.borrow().view.why.show(&scores);
+        }
+        Err(_) => app.borrow().view.why.clear(),
+    }
 }
 
 /// Milliseconds on the page's clock.

@@ -10,6 +10,7 @@ use web_sys::{
 use crate::engine::{Backend, Output};
 use crate::layers_view::LayersView;
 use crate::number_view::NumberView;
+use crate::why_view::WhyView;
 
 /// `body[data-state]`: where the page as a whole stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,8 @@ pub struct View {
     number: NumberView,
     /// The "look inside" panel.
     pub layers: LayersView,
+    /// "Why this answer?" over the preview.
+    pub why: WhyView,
 }
 
 /// An element of the page by id, or a message naming the missing one.
@@ -116,6 +119,7 @@ impl View {
             error_message: by_id(document, "error-message")?,
             number: NumberView::new(document)?,
             layers: LayersView::new(document)?,
+            why: WhyView::new(document)?,
         })
     }
 
@@ -216,6 +220,7 @@ impl View {
         paint_input(&self.preview, None);
         self.number.clear();
         self.layers.clear();
+        self.why.clear();
     }
 }
 
