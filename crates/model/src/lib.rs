@@ -3,6 +3,7 @@
 //! - [`network`]: the seed CNN (Keras/TensorFlow MNIST tutorial, LeNet-5 lineage);
 //! - [`preprocess`]: any bitmap (canvas, photo) to the 28×28 input the way MNIST was made;
 //! - [`weights`]: the burnpack weights format with architecture metadata and a checksum;
+//! - [`idx`]: MNIST's IDX format, from bytes (the trainer's files, the page's test set);
 //! - [`image_file`]: the size limits for image files, checked from their headers;
 //! - [`calibration`]: honest confidence (temperature scaling, "not sure");
 //! - [`segment`]: a written number split into its digits, each preprocessed alike;
@@ -15,6 +16,7 @@
 
 pub mod augment;
 pub mod calibration;
+pub mod idx;
 pub mod image_file;
 pub mod network;
 pub mod preprocess;

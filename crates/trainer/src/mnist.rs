@@ -64,13 +64,9 @@ impl Split {
         self.labels.is_empty()
     }
 
-    /// Image `i` as model input: 0..1 floats, white ink on black (MNIST's own polarity).
+    /// Image `i` as model input (see [`Images::input`]).
     pub fn input(&self, i: usize) -> [f32; IMAGE_PIXELS] {
-        let mut out = [0.0; IMAGE_PIXELS];
-        for (o, &p) in out.iter_mut().zip(self.images.image(i)) {
-            *o = p as f32 / 255.0;
-        }
-        out
+        self.images.input(i)
     }
 
     /// Images `indices` as one input tensor `[n, 1, 28, 28]` on `device`, with their labels:

@@ -9,6 +9,7 @@ use mnist_model::{Bitmap, Digit, PreprocessError, segment, segment_strokes};
 use crate::engine::Engine;
 use crate::pad::Pad;
 use crate::recognise;
+use crate::test_set::TestRun;
 use crate::view::View;
 
 /// What is being recognised.
@@ -56,6 +57,8 @@ pub struct App {
     pub generation: u64,
     /// Whether the recognition loop is running.
     pub in_flight: bool,
+    /// The report card: MNIST's test set run in the page.
+    pub test_run: TestRun,
 }
 
 pub type Shared = Rc<RefCell<App>>;
@@ -75,6 +78,7 @@ impl App {
             engines: Engines::default(),
             generation: 0,
             in_flight: false,
+            test_run: TestRun::default(),
         }));
         APP.with(|a| a.set(app.clone()).ok());
         app

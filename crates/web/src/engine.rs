@@ -186,24 +186,31 @@ pub async fn webgpu() -> Result<Device, String> {
 
 /// The weights file at `url`, or a message saying why it could not be had.
 pub async fn fetch_weights(url: &str) -> Result<Vec<u8>, String> {
+    let bytes = fetch_bytes(url)
+        .await
+        .map_err(|detail| format!("Could not load the model weights ({url}): {detail}."))?;
+    mark("weights fetched");
+    Ok(bytes)
+}
+
+/// The bytes at `url` (same origin), or why not (a network error, an HTTP status).
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let failed = |detail: String| format!("Could not load the model weights ({url}): {detail}.");
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|e| failed(js_error(&e)))?
+        .map_err(|e| js_error(&e))?
         .dyn_into()
-        .map_err(|_| failed("not an HTTP response".into()))?;
+        .map_err(|_| "not an HTTP response".to_string())?;
     if !response.ok() {
-        return Err(failed(format!(
+        return Err(format!(
             "HTTP {} {}",
             response.status(),
             response.status_text()
-        )));
+        ));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| failed(js_error(&e)))?)
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(&e))?)
         .await
-        .map_err(|e| failed(js_error(&e)))?;
-    mark("weights fetched");
+        .map_err(|e| js_error(&e))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

@@ -1,5 +1,5 @@
 //! The page's events: pointer strokes on the pad, undo and clear, opened or dropped photos,
-//! retry after an error, resizing, and the "look inside" panel. Each one changes the app and asks for a new answer.
+//! retry after an error, resizing, the "look inside" panel and the report card. Each one changes the app and asks for a new answer.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -9,6 +9,7 @@ use mnist_model::{Bitmap, PixelFormat};
 
 use crate::app::{Reading, Shared, Source, changed};
 use crate::photo;
+use crate::report;
 use crate::view::by_id;
 
 /// The position of a pointer event, with sub-pixel precision where the browser has it.
@@ -150,6 +151,29 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
     listen(&why.into(), "click", app, |app, _: Event| {
         app.borrow().view.why.toggle();
         changed(app);
+    });
+    let run: HtmlButtonElement = by_id(document, "run-test-set")?;
+    listen(&run.into(), "click", app, |app, _: Event| {
+        report::start(app)
+    });
+    let stop: HtmlButtonElement = by_id(document, "stop-test-set")?;
+    listen(&stop.into(), "click", app, |app, _: Event| {
+        report::stop(app)
+    });
+    let confusion: web_sys::EventTarget = by_id::<web_sys::Element>(document, "confusion")?.into();
+    listen(&confusion, "click", app, |app, e: Event| {
+        let cell = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button[data-truth]").ok().flatten());
+        let digit = |name| {
+            cell.as_ref()
+                .and_then(|c| c.get_attribute(name))
+                .and_then(|v| v.parse().ok())
+        };
+        if let (Some(truth), Some(answer)) = (digit("data-truth"), digit("data-answer")) {
+            report::open_cell(app, truth, answer);
+        }
     });
     // Opening the "look inside" panel fills it from a fresh answer.
     let inside: web_sys::EventTarget = by_id::<web_sys::Element>(document, "inside")?.into();

@@ -13,7 +13,10 @@ mod number_view;
 mod pad;
 mod photo;
 mod recognise;
+mod report;
+mod report_view;
 mod startup;
+mod test_set;
 mod view;
 mod why_view;
 

@@ -10,6 +10,7 @@ use web_sys::{
 use crate::engine::{Backend, Output};
 use crate::layers_view::LayersView;
 use crate::number_view::NumberView;
+use crate::report_view::ReportView;
 use crate::why_view::WhyView;
 
 /// `body[data-state]`: where the page as a whole stands.
@@ -71,6 +72,8 @@ pub struct View {
     pub layers: LayersView,
     /// "Why this answer?" over the preview.
     pub why: WhyView,
+    /// The report card on MNIST's test set.
+    pub report: ReportView,
 }
 
 /// An element of the page by id, or a message naming the missing one.
@@ -120,6 +123,7 @@ impl View {
             number: NumberView::new(document)?,
             layers: LayersView::new(document)?,
             why: WhyView::new(document)?,
+            report: ReportView::new(document)?,
         })
     }
 

@@ -1,0 +1,106 @@
+//! The report card's runs: the test set fetched once, then run on the engine that answers and
+//! on the CPU engine when that is another, with progress shown and a stop button heeded.
+
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+
+use crate::app::Shared;
+use crate::engine::{Backend, Engine};
+use crate::test_set;
+
+/// Starts a run unless one is going.
+pub fn start(app: &Shared) {
+    {
+        let mut a = app.borrow_mut();
+        if a.test_run.running {
+            return;
+        }
+        a.test_run.running = true;
+        a.test_run.stop = false;
+        a.view.report.fetching();
+    }
+    let app = app.clone();
+    spawn_local(async move {
+        let outcome = run_all(&app).await;
+        let mut a = app.borrow_mut();
+        a.test_run.running = false;
+        match outcome {
+            Ok(tallies) => {
+                a.view.report.finish(&tallies);
+                a.test_run.last = tallies.into_iter().next();
+            }
+            Err(message) => a.view.report.error(&message),
+        }
+    });
+}
+
+/// Asks a running run to stop after its current batch.
+pub fn stop(app: &Shared) {
+    app.borrow_mut().test_run.stop = true;
+}
+
+/// Shows the digits of one cell of the last run's confusion matrix.
+pub fn open_cell(app: &Shared, truth: usize, answer: usize) {
+    let a = app.borrow();
+    if let (Some(set), Some(tally)) = (&a.test_run.set, &a.test_run.last) {
+        a.view.report.show_misread(set, tally, truth, answer);
+    }
+}
+
+async fn run_all(app: &Shared) -> Result<Vec<test_set::Tally>, String> {
+    let cached = app.borrow().test_run.set.clone();
+    let set = match cached {
+        Some(set) => set,
+        None => {
+            let set = Rc::new(test_set::fetch().await?);
+            app.borrow_mut().test_run.set = Some(set.clone());
+            set
+        }
+    };
+    let limit = limit().unwrap_or(set.images.count);
+    let mut tallies = Vec::new();
+    for engine in engines(app) {
+        let tally = test_set::run(
+            &engine,
+            &set,
+            limit,
+            || app.borrow().test_run.stop,
+            |t| {
+                app.borrow()
+                    .view
+                    .report
+                    .progress(t, limit.min(set.images.count))
+            },
+        )
+        .await?;
+        let stopped = tally.stopped;
+        tallies.push(tally);
+        if stopped {
+            break;
+        }
+    }
+    Ok(tallies)
+}
+
+/// The engines to run, in order: the one that answers, then the CPU one if that is another.
+fn engines(app: &Shared) -> Vec<Rc<Engine>> {
+    let a = app.borrow();
+    let mut engines: Vec<Rc<Engine>> = a.engines.active.iter().cloned().collect();
+    if let Some(cpu) = &a.engines.cpu
+        && engines.iter().all(|e| e.backend != Backend::Cpu)
+    {
+        engines.push(cpu.clone());
+    }
+    engines
+}
+
+/// `?test-limit=N` runs only the first N digits (the browser tests use a subset).
+fn limit() -> Option<usize> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("test-limit")?
+        .parse()
+        .ok()
+}
