@@ -153,3 +153,11 @@ fn eval_refuses_damaged_weights_with_a_reason() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("truncated"), "{stderr}");
 }
+
+#[test]
+fn the_pages_test_set_is_mnists() {
+    let page = mnist::load_test(&common::root().join("web/testset")).unwrap();
+    let official = mnist::load_test(&common::data_dir()).unwrap();
+    assert_eq!(page.images, official.images);
+    assert_eq!(page.labels, official.labels);
+}
