@@ -1,8 +1,8 @@
 // Browser figures for the README: sizes of what the page loads (raw and gzip), time from
 // navigation to `ready` (answering on the CPU) and to WebGPU answering, the page's start-up
 // marks, pen-up-to-answer latency and its stages (pad pixels + preprocess; network with upload
-// and read-back), in headless Chromium (WebGPU on SwiftShader, and the CPU fallback). Prints
-// figures; asserts nothing.
+// and read-back), the same with the "look inside" panel open, in headless Chromium (WebGPU on
+// SwiftShader, and the CPU fallback). Prints figures; asserts nothing.
 //   node tests/browser/bench.mjs [runs]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ function sizes() {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (!name.startsWith('.') && !name.endsWith('.json')) {
+      // The test set is fetched only for the report card, not by the page's start-up.
+      else if (!name.startsWith('.') && !name.endsWith('.json') && !path.includes('testset')) {
         const bytes = readFileSync(path);
         rows.push({ file: path.slice(DIST.length + 1), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
       }
@@ -39,6 +40,8 @@ async function timings(webgpu) {
   const penUp = [];
   const prepare = [];
   const model = [];
+  const penUpOpen = [];
+  const modelOpen = [];
   const digits = testDigits(DATA, runs);
   try {
     for (let i = 0; i < Math.min(runs, 5); i++) {
@@ -70,20 +73,27 @@ async function timings(webgpu) {
         if (up !== null && prediction.dataset.busy === 'false') { window.__penUp.push(performance.now() - up); up = null; }
       }).observe(prediction, { attributes: true, attributeFilter: ['data-busy'] });
     });
-    for (const digit of digits) {
-      await page.click('button#clear');
-      await answer(page);
-      await page.evaluate(() => window.__penUp.splice(0));
-      await draw(page, place(skeletonStrokes(digit.pixels), 0.7, [0.15, 0.15]), box);
-      await answer(page);
-      // The answer may already be final when the pen lifts: that counts as 0 ms.
-      const last = await page.evaluate(() => window.__penUp.at(-1) ?? 0);
-      penUp.push(last);
-      // The stages of the final answer: pad pixels + preprocess, then the network with upload
-      // and read-back.
-      const stages = await page.evaluate(() => ({ ...document.querySelector('#prediction').dataset }));
-      prepare.push(Number(stages.prepareMs));
-      model.push(Number(stages.modelMs));
+    // Closed, then open: the panel's layers come from the same pass, read back with the answer.
+    for (const open of [false, true]) {
+      if (open) {
+        await page.click('#inside summary');
+        await page.evaluate(() => window.scrollTo(0, 0));
+      }
+      for (const digit of digits) {
+        await page.click('button#clear');
+        await answer(page);
+        await page.evaluate(() => window.__penUp.splice(0));
+        await draw(page, place(skeletonStrokes(digit.pixels), 0.7, [0.15, 0.15]), box);
+        await answer(page);
+        // The answer may already be final when the pen lifts: that counts as 0 ms.
+        const last = await page.evaluate(() => window.__penUp.at(-1) ?? 0);
+        (open ? penUpOpen : penUp).push(last);
+        // The stages of the final answer: pad pixels + preprocess, then the network with upload
+        // and read-back.
+        const stages = await page.evaluate(() => ({ ...document.querySelector('#prediction').dataset }));
+        if (!open) prepare.push(Number(stages.prepareMs));
+        (open ? modelOpen : model).push(Number(stages.modelMs));
+      }
     }
   } finally {
     await browser.close();
@@ -93,6 +103,7 @@ async function timings(webgpu) {
     marks: Object.entries(marks).map(([name, at]) => `${name} ${median(at).toFixed(0)}`).join(', '),
     ready: median(ready), settled: median(settle), penUp: median(penUp), penUpMax: Math.max(...penUp),
     prepare: median(prepare), model: median(model), firstModel: model[0],
+    penUpOpen: median(penUpOpen), modelOpen: median(modelOpen),
   };
 }
 
@@ -113,5 +124,7 @@ for (const webgpu of [true, false]) {
     `pen-up to answer ${t.penUp.toFixed(1)} ms median, ${t.penUpMax.toFixed(1)} ms worst (${runs} digits); ` +
     `per answer: preprocess ${t.prepare.toFixed(1)} ms, network ${t.model.toFixed(1)} ms median ` +
     `(first answer's network ${t.firstModel.toFixed(1)} ms)`);
+  console.log(`  with "look inside" open: pen-up to answer ${t.penUpOpen.toFixed(1)} ms median, ` +
+    `network with the layers' read-back ${t.modelOpen.toFixed(1)} ms median (closed: ${t.penUp.toFixed(1)} and ${t.model.toFixed(1)} ms)`);
   console.log(`  start-up, ms from navigation (medians): ${t.marks}`);
 }
