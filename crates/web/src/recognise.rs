@@ -8,6 +8,9 @@ use crate::app::{Shared, use_engine};
 use crate::engine::{Backend, Engine, Output};
 use crate::view::WebGpuState;
 
+/// Occluded copies per forward pass of "why?": a stop to check for a new drawing in between.
+const WHY_BATCH: usize = 43;
+
 /// Starts the recognition loop unless it is running.
 pub fn schedule(app: &Shared) {
     {
@@ -84,7 +87,7 @@ pub fn schedule(app: &Shared) {
                 }
             }
             if let Some((input, answer)) = explain {
-                why(&app, &engine, &input, &answer).await;
+                why(&app, &engine, generation, &input, &answer).await;
             }
             let mut a = app.borrow_mut();
             if a.generation == generation {
@@ -96,18 +99,33 @@ pub fn schedule(app: &Shared) {
     });
 }
 
-/// Shows which pixels `answer` rests on: the input with small squares blanked, in one batch.
-async fn why(app: &Shared, engine: &Engine, input: &[f32; IMAGE_PIXELS], answer: &Output) {
+/// Shows which pixels `answer` rests on: the input with small squares blanked, a few dozen
+/// copies at a time, given up as soon as the drawing changes (so that drawing on with "why?"
+/// on is answered as quickly as without it).
+async fn why(
+    app: &Shared,
+    engine: &Engine,
+    generation: u64,
+    input: &[f32; IMAGE_PIXELS],
+    answer: &Output,
+) {
     let winner = answer.verdict().digit;
     let copies = saliency::occluded(input);
-    match engine.classify_all(&copies).await {
-        Ok(outputs) => {
-            let logits: Vec<f32> = outputs.iter().map(|o| o.logits[winner]).collect();
-            let scores = saliency::scores(answer.logits[winner], &logits);
-            app.borrow().view.why.show(&scores);
+    let mut logits = Vec::with_capacity(copies.len());
+    for chunk in copies.chunks(WHY_BATCH) {
+        if app.borrow().generation != generation {
+            return;
         }
-        Err(_) => app.borrow().view.why.clear(),
+        match engine.classify_all(chunk).await {
+            Ok(outputs) => logits.extend(outputs.iter().map(|o| o.logits[winner])),
+            Err(_) => {
+                app.borrow().view.why.clear();
+                return;
+            }
+        }
     }
+    let scores = saliency::scores(answer.logits[winner], &logits);
+    app.borrow().view.why.show(&scores);
 }
 
 /// Milliseconds on the page's clock.
