@@ -48,6 +48,10 @@ pub struct TrainConfig {
     )]
     #[serde(default)]
     pub pen: bool,
+    /// Start from the weights in this file instead of random ones (fine-tuning).
+    #[arg(long, value_name = "WEIGHTS")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<PathBuf>,
     #[arg(long = "lr-schedule", value_enum, default_value_t = Schedule::Constant)]
     pub schedule: Schedule,
     #[command(flatten)]

@@ -20,6 +20,7 @@ use crate::mnist;
 use crate::report;
 use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, optimizer};
 use crate::step::train_step;
+use crate::weights_file;
 
 /// Trains per `config` on the MNIST files in `data`, writing checkpoints, metrics and the
 /// curve into `out`. With `resume`, continues from the last checkpoint there.
@@ -64,7 +65,11 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
                 println!("no checkpoint in {}: starting afresh", out.display());
             }
             train_device.seed(config.seed);
-            (Cnn::new(&train_device), optimizer(), Vec::new(), 1)
+            let model = match &config.init {
+                Some(path) => weights_file::load(path, &train_device)?.model,
+                None => Cnn::new(&train_device),
+            };
+            (model, optimizer(), Vec::new(), 1)
         }
     };
 

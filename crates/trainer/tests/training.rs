@@ -29,6 +29,7 @@ fn tiny(epochs: usize) -> TrainConfig {
         limit: Some(300),
         augment: true,
         pen: true,
+        init: None,
         schedule: Schedule::Constant,
         compute: Compute {
             backend: Backend::Flex,
