@@ -32,7 +32,7 @@ fn redrawn(
 }
 
 #[test]
-fn eval_reports_at_least_99_4_percent_on_the_10k_test_set() {
+fn eval_reports_at_least_99_6_percent_on_the_10k_test_set() {
     let report = common::json_output(
         common::trainer()
             .args(["eval", "--json", "--weights"])
@@ -51,7 +51,7 @@ fn eval_reports_at_least_99_4_percent_on_the_10k_test_set() {
         .map(|c| c.as_u64().unwrap())
         .sum();
     assert_eq!(total, 10_000);
-    assert!(accuracy >= 0.994, "test accuracy {accuracy}");
+    assert!(accuracy >= 0.996, "test accuracy {accuracy}");
 }
 
 #[test]
@@ -160,4 +160,41 @@ fn the_pages_test_set_is_mnists() {
     let official = mnist::load_test(&common::data_dir()).unwrap();
     assert_eq!(page.images, official.images);
     assert_eq!(page.labels, official.labels);
+}
+
+/// Floors for `heldout_handwriting_is_read`: the shipped weights read 99.40 / 97.90 / 96.66 /
+/// 99.25 % of the first 2,000 test digits' sets; the weights before the pen augmentation read
+/// 93.49 % of the styles.
+const FLOOR_SCANS: f64 = 0.99;
+const FLOOR_PEN: f64 = 0.975;
+const FLOOR_STYLES: f64 = 0.955;
+const FLOOR_PHOTOS: f64 = 0.99;
+
+#[test]
+fn heldout_handwriting_is_read() {
+    // The first 2,000 test digits as scans, pen strokes, other styles and photos.
+    let report = common::json_output(
+        common::trainer()
+            .args(["heldout", "--json", "--limit", "2000", "--weights"])
+            .arg(common::shipped_weights())
+            .arg("--data")
+            .arg(common::data_dir()),
+    );
+    let sets = report["sets"].as_array().unwrap();
+    let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["scans", "pen", "styles", "photos"]);
+    for set in sets {
+        let (name, accuracy) = (
+            set["name"].as_str().unwrap(),
+            set["accuracy"].as_f64().unwrap(),
+        );
+        println!("{name}: {:.2}% of {}", 100.0 * accuracy, set["images"]);
+        let floor = match name {
+            "scans" => FLOOR_SCANS,
+            "pen" => FLOOR_PEN,
+            "styles" => FLOOR_STYLES,
+            _ => FLOOR_PHOTOS,
+        };
+        assert!(accuracy >= floor, "{name}: {accuracy} under {floor}");
+    }
 }
