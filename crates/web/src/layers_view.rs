@@ -80,8 +80,12 @@ struct Layer {
 }
 
 pub struct LayersView {
+    document: Document,
     panel: Element,
-    layers: Vec<Layer>,
+    container: Element,
+    /// Built the first time the panel shows something: 200 canvases are not worth a slower
+    /// start for a panel most visits never open.
+    layers: RefCell<Vec<Layer>>,
     focus_map: (HtmlCanvasElement, CanvasRenderingContext2d),
     focus_filter: (HtmlCanvasElement, CanvasRenderingContext2d),
     focus_caption: Element,
@@ -90,10 +94,32 @@ pub struct LayersView {
 }
 
 impl LayersView {
-    /// Builds a section per layer, with a canvas per map, inside `#layers`.
     pub fn new(document: &Document) -> Result<Self, String> {
-        let panel: Element = by_id(document, "inside")?;
-        let container: Element = by_id(document, "layers")?;
+        let focus = |id| -> Result<_, String> {
+            let canvas: HtmlCanvasElement = by_id(document, id)?;
+            let context = context_2d(&canvas)?;
+            context.set_image_smoothing_enabled(false);
+            Ok((canvas, context))
+        };
+        Ok(Self {
+            document: document.clone(),
+            panel: by_id(document, "inside")?,
+            container: by_id(document, "layers")?,
+            layers: RefCell::new(Vec::new()),
+            focus_map: focus("focus-map")?,
+            focus_filter: focus("focus-filter")?,
+            focus_caption: by_id(document, "focus-caption")?,
+            kernels: RefCell::new(None),
+        })
+    }
+
+    /// Builds a section per layer, with a canvas per map, inside `#layers`, once.
+    fn build(&self) -> Result<(), String> {
+        if !self.layers.borrow().is_empty() {
+            return Ok(());
+        }
+        let document = &self.document;
+        let container = &self.container;
         let make = |tag: &str| {
             document
                 .create_element(tag)
@@ -152,20 +178,8 @@ impl LayersView {
             container.append_child(&section).ok();
             layers.push(layer);
         }
-        let focus = |id| -> Result<_, String> {
-            let canvas: HtmlCanvasElement = by_id(document, id)?;
-            let context = context_2d(&canvas)?;
-            context.set_image_smoothing_enabled(false);
-            Ok((canvas, context))
-        };
-        Ok(Self {
-            panel,
-            layers,
-            focus_map: focus("focus-map")?,
-            focus_filter: focus("focus-filter")?,
-            focus_caption: by_id(document, "focus-caption")?,
-            kernels: RefCell::new(None),
-        })
+        *self.layers.borrow_mut() = layers;
+        Ok(())
     }
 
     /// Whether the panel is open (and so wants the layers with every answer).
@@ -184,6 +198,10 @@ impl LayersView {
     /// Paints every layer for `input` and its answer; each layer scaled by its own largest
     /// value, so that a weak map looks weak beside a strong one.
     pub fn show(&self, input: &[f32; IMAGE_PIXELS], maps: &LayerMaps, answer: &Output) {
+        if self.build().is_err() {
+            return;
+        }
+        let layers = self.layers.borrow();
         let values: [&[f32]; 7] = [
             input,
             &maps.conv1,
@@ -193,7 +211,7 @@ impl LayersView {
             &maps.dense,
             &answer.probabilities,
         ];
-        for ((spec, layer), values) in SPECS.iter().zip(&self.layers).zip(values) {
+        for ((spec, layer), values) in SPECS.iter().zip(layers.iter()).zip(values) {
             let top = match spec.id {
                 "input" | "output" => 1.0,
                 _ => values.iter().copied().fold(0.0f32, f32::max).max(1e-6),
@@ -208,7 +226,7 @@ impl LayersView {
 
     /// Nothing to show: every map black.
     pub fn clear(&self) {
-        for (spec, layer) in SPECS.iter().zip(&self.layers) {
+        for (spec, layer) in SPECS.iter().zip(self.layers.borrow().iter()) {
             let blank = vec![0.0; spec.width * spec.height];
             for context in &layer.contexts {
                 paint(context, &blank, spec.width, grey);
@@ -220,7 +238,8 @@ impl LayersView {
     /// Enlarges map `index` of layer `id` and, for conv1 and pool1, shows the filter that
     /// made it.
     pub fn focus(&self, id: &str, index: usize) {
-        let Some((spec, layer)) = SPECS.iter().zip(&self.layers).find(|(s, _)| s.id == id) else {
+        let layers = self.layers.borrow();
+        let Some((spec, layer)) = SPECS.iter().zip(layers.iter()).find(|(s, _)| s.id == id) else {
             return;
         };
         let Some(canvas) = layer.canvases.get(index) else {
