@@ -24,6 +24,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
+use crate::evaluate::argmax;
 use crate::logits;
 use crate::mnist::Split;
 
@@ -109,9 +110,7 @@ fn score(
     let mut right = [0usize; NUM_CLASSES];
     let mut seen = [0usize; NUM_CLASSES];
     for (logits, &label) in logits::of(model, inputs, device).iter().zip(labels) {
-        let guess = (0..NUM_CLASSES)
-            .max_by(|&a, &b| logits[a].total_cmp(&logits[b]))
-            .expect("ten classes");
+        let guess = argmax(logits);
         seen[label as usize] += 1;
         right[label as usize] += usize::from(guess == label as usize);
     }

@@ -5,6 +5,7 @@ use mnist_model::{IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlProgressElement};
 
+use crate::engine::Backend;
 use crate::test_set::{Tally, TestSet};
 use crate::view::{by_id, context_2d, paint_input};
 
@@ -234,8 +235,8 @@ impl ReportView {
 }
 
 fn label(tally: &Tally) -> &'static str {
-    match tally.backend.id() {
-        "webgpu" => "WebGPU",
-        _ => "the CPU",
+    match tally.backend {
+        Backend::WebGpu => "WebGPU",
+        Backend::Cpu => "the CPU",
     }
 }

@@ -124,10 +124,9 @@ pub async fn run(
         let outputs = engine.classify_all(&inputs).await?;
         for (i, output) in (next..end).zip(&outputs) {
             let truth = usize::from(set.labels[i]);
-            // The raw logits decide, as `trainer eval` does (the temperature keeps the order).
-            let answer = (0..NUM_CLASSES)
-                .max_by(|&a, &b| output.logits[a].total_cmp(&output.logits[b]))
-                .expect("ten classes");
+            // The page's own answer; the temperature keeps the logits' order, so it is also
+            // `trainer eval`'s (the first of equals wins in both).
+            let answer = output.verdict().digit;
             tally.confusion[truth][answer] += 1;
             if answer == truth {
                 tally.correct += 1;
