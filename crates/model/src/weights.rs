@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use burn::store::ModuleSnapshot;
 use burn::store::burn_pack::{self, Reader, Writer};
 use burn::tensor::Bytes;
-use burn::tensor::{DType, Device, TensorData};
+use burn::tensor::{DType, Device, TensorData, f16};
 
 use crate::calibration::KEY_TEMPERATURE;
 use crate::network::{ARCHITECTURE, ARCHITECTURE_VERSION, Cnn};
@@ -31,16 +31,29 @@ pub enum Precision {
     /// matrix as 8-bit integers with one f32 scale per row (per output channel of a
     /// convolution, per input of a dense layer); biases in f16.
     Int8,
+    /// The smallest download: as [`Precision::Int8`], except that the dense layers' weight
+    /// matrices are 4-bit integers, two to a byte, with an f16 scale for each group of
+    /// [`INT4_GROUP`] weights of a row (see docs/size.md for what it costs in accuracy).
+    Int4,
 }
+
+/// How many consecutive weights of a row share one scale in an int4 tensor. The file records
+/// the grouping (by the scales' shape), so the loader does not depend on this value.
+pub const INT4_GROUP: usize = 128;
 
 impl std::str::FromStr for Precision {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Precision::F32, Precision::F16, Precision::Int8]
-            .into_iter()
-            .find(|p| p.name() == s)
-            .ok_or_else(|| format!("unknown precision '{s}' (f32, f16 or int8)"))
+        [
+            Precision::F32,
+            Precision::F16,
+            Precision::Int8,
+            Precision::Int4,
+        ]
+        .into_iter()
+        .find(|p| p.name() == s)
+        .ok_or_else(|| format!("unknown precision '{s}' (f32, f16, int8 or int4)"))
     }
 }
 
@@ -51,6 +64,7 @@ impl Precision {
             Precision::F32 => "f32",
             Precision::F16 => "f16",
             Precision::Int8 => "int8",
+            Precision::Int4 => "int4",
         }
     }
 }
@@ -79,7 +93,14 @@ impl WeightsInfo {
         }
     }
 
-    /// The stored precision (`f32`, `f16` or `int8`).
+    /// The CRC-32 of the tensors, as stored: what tells two weights files apart.
+    pub fn checksum(&self) -> &str {
+        self.metadata
+            .get(KEY_CHECKSUM)
+            .map_or("unknown", String::as_str)
+    }
+
+    /// The stored precision (`f32`, `f16`, `int8` or `int4`).
     pub fn precision(&self) -> &str {
         self.metadata
             .get(KEY_PRECISION)
@@ -122,13 +143,19 @@ pub fn encode(
         let data = TensorData::from_bytes(bytes, shape.clone(), tensor.dtype);
         match precision {
             Precision::F32 => tensors.push(stored(name, data.convert_dtype(DType::F32))),
-            Precision::Int8 if shape.len() >= 2 => {
+            Precision::Int4 if shape.len() == 2 && shape[1] % INT4_GROUP == 0 => {
+                let (values, scales) = quantize4(&data.convert_dtype(DType::F32), INT4_GROUP)
+                    .map_err(|e| WeightsError::Encode(format!("{name}: {e}")))?;
+                tensors.push(stored(format!("{name}{SCALE_SUFFIX}"), scales));
+                tensors.push(stored(name, values));
+            }
+            Precision::Int8 | Precision::Int4 if shape.len() >= 2 => {
                 let (values, scales) = quantize(&data.convert_dtype(DType::F32), shape[0])
                     .map_err(|e| WeightsError::Encode(format!("{name}: {e}")))?;
                 tensors.push(stored(format!("{name}{SCALE_SUFFIX}"), scales));
                 tensors.push(stored(name, values));
             }
-            Precision::F16 | Precision::Int8 => {
+            Precision::F16 | Precision::Int8 | Precision::Int4 => {
                 tensors.push(stored(name, data.convert_dtype(DType::F16)))
             }
         }
@@ -200,6 +227,21 @@ pub fn with_metadata(bytes: &[u8], extra: &[(&str, String)]) -> Result<Vec<u8>, 
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();
     pack(tensors, &precision, &kept)
+}
+
+/// The same weights stored at another `precision`, keeping the file's own metadata (the
+/// temperature, the training date). From int4 to f32 is exact; the other way rounds.
+pub fn convert(bytes: &[u8], precision: Precision) -> Result<Vec<u8>, WeightsError> {
+    let (model, info) = decode(bytes, &Device::flex())?;
+    let kept: Vec<(&str, String)> = info
+        .metadata
+        .iter()
+        .filter(|(k, _)| {
+            ![KEY_ARCHITECTURE, KEY_VERSION, KEY_PRECISION, KEY_CHECKSUM].contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    encode(&model, precision, &kept)
 }
 
 /// The metadata and tensors (sorted by name) of a weights file of this network whose checksum
@@ -293,8 +335,50 @@ fn quantize(data: &TensorData, rows: usize) -> Result<(TensorData, TensorData), 
     ))
 }
 
-/// Turns stored tensors into the f32 tensors the network takes: f16 is widened, int8 is
-/// multiplied by its row scales (whose tensors are consumed), and non-finite values rejected.
+/// The 4-bit levels: -8..=7, stored as the nibble `level + 8`.
+const INT4_LEVELS: (f32, f32) = (-8.0, 7.0);
+
+/// Symmetric 4-bit quantisation of an f32 matrix with one f16 scale (largest magnitude / 7)
+/// per `group` weights of a row. Returns the nibbles, two to a byte (low nibble first), and
+/// the scales. (Choosing each group's clipping point for the least squared error instead
+/// measured the same accuracy and compressed worse: docs/size.md.)
+fn quantize4(data: &TensorData, group: usize) -> Result<(TensorData, TensorData), String> {
+    let values = data.as_slice::<f32>().map_err(|e| format!("{e:?}"))?;
+    let [rows, cols] = data.shape()[..] else {
+        return Err(format!("{:?} is not a matrix", data.shape()));
+    };
+    if !cols.is_multiple_of(group) || !group.is_multiple_of(2) {
+        return Err(format!(
+            "rows of {cols} do not split into groups of {group}"
+        ));
+    }
+    let (low, high) = INT4_LEVELS;
+    let mut nibbles = Vec::with_capacity(values.len());
+    let mut scales = Vec::with_capacity(values.len() / group);
+    for chunk in values.chunks(group) {
+        // Rounded to f16 first, so that the levels are chosen for the scale the loader sees.
+        let scale = f16::from_f32(chunk.iter().fold(0f32, |m, v| m.max(v.abs())) / high);
+        let inverse = if scale.to_f32() > 0.0 {
+            scale.to_f32().recip()
+        } else {
+            0.0
+        };
+        nibbles.extend(
+            chunk
+                .iter()
+                .map(|&v| ((v * inverse).round().clamp(low, high) - low) as u8),
+        );
+        scales.push(scale);
+    }
+    let packed: Vec<u8> = nibbles.chunks(2).map(|p| p[0] | (p[1] << 4)).collect();
+    Ok((
+        TensorData::new(packed, [rows, cols / 2]),
+        TensorData::new(scales, [rows, cols / group]),
+    ))
+}
+
+/// Turns stored tensors into the f32 tensors the network takes: f16 is widened, int8 and int4
+/// are multiplied by their scales (whose tensors are consumed), and non-finite values rejected.
 fn to_f32(tensors: Vec<burn_pack::Tensor>) -> Result<Vec<burn_pack::Tensor>, WeightsError> {
     let corrupted = |e: &dyn std::fmt::Display| WeightsError::Corrupted(e.to_string());
     let mut scales = BTreeMap::new();
@@ -303,8 +387,8 @@ fn to_f32(tensors: Vec<burn_pack::Tensor>) -> Result<Vec<burn_pack::Tensor>, Wei
         let (name, dtype, shape, _, bytes) = tensor.into_parts().map_err(|e| corrupted(&e))?;
         let data = TensorData::try_from_bytes(bytes, shape, dtype).map_err(|e| corrupted(&e))?;
         match name.strip_suffix(SCALE_SUFFIX) {
-            Some(owner) if dtype == DType::F32 => {
-                scales.insert(owner.to_string(), data);
+            Some(owner) if matches!(dtype, DType::F32 | DType::F16) => {
+                scales.insert(owner.to_string(), data.convert_dtype(DType::F32));
             }
             _ => others.push((name, data)),
         }
@@ -318,6 +402,12 @@ fn to_f32(tensors: Vec<burn_pack::Tensor>) -> Result<Vec<burn_pack::Tensor>, Wei
                     WeightsError::Mismatch(format!("{name} is int8 but has no {SCALE_SUFFIX}"))
                 })?;
                 dequantize(&name, &data, &scale)?
+            }
+            DType::U8 => {
+                let scale = scales.remove(&name).ok_or_else(|| {
+                    WeightsError::Mismatch(format!("{name} is int4 but has no {SCALE_SUFFIX}"))
+                })?;
+                dequantize4(&name, &data, &scale)?
             }
             other => {
                 return Err(WeightsError::Mismatch(format!(
@@ -363,6 +453,40 @@ fn dequantize(
         .map(|(i, &q)| f32::from(q) * scales[i / row_len.max(1)])
         .collect();
     Ok(TensorData::new(widened, data.shape().clone()))
+}
+
+/// Unpacks 4-bit levels (two to a byte, `rows × cols/2`) and multiplies each by its group's
+/// scale (`rows × groups`).
+fn dequantize4(
+    name: &str,
+    data: &TensorData,
+    scale: &TensorData,
+) -> Result<TensorData, WeightsError> {
+    let corrupted = |e: &dyn std::fmt::Debug| WeightsError::Corrupted(format!("{name}: {e:?}"));
+    let packed = data.as_slice::<u8>().map_err(|e| corrupted(&e))?;
+    let scales = scale.as_slice::<f32>().map_err(|e| corrupted(&e))?;
+    let (&[rows, half], &[scale_rows, groups]) = (&data.shape()[..], &scale.shape()[..]) else {
+        return Err(WeightsError::Mismatch(format!(
+            "{name}: int4 {:?} with scales {:?} are not two matrices",
+            data.shape(),
+            scale.shape()
+        )));
+    };
+    let cols = half * 2;
+    if scale_rows != rows || groups == 0 || cols % groups != 0 {
+        return Err(WeightsError::Mismatch(format!(
+            "{name}: scales {scale_rows}×{groups} do not fit {rows}×{cols} weights"
+        )));
+    }
+    let group = cols / groups;
+    let low = INT4_LEVELS.0;
+    let widened: Vec<f32> = packed
+        .iter()
+        .flat_map(|b| [b & 0x0f, b >> 4])
+        .enumerate()
+        .map(|(i, q)| (f32::from(q) + low) * scales[i / group])
+        .collect();
+    Ok(TensorData::new(widened, [rows, cols]))
 }
 
 /// CRC-32 over each tensor's name, dtype, shape and bytes, in name order.
@@ -448,6 +572,76 @@ mod tests {
         for (a, b) in params(&model).iter().zip(params(&loaded)) {
             assert!((a - b).abs() <= largest / 254.0 + 1e-6, "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn int4_halves_the_dense_layer_and_stays_within_half_a_step() {
+        let (model, bytes4) = encoded(Precision::Int4);
+        let (_, bytes8) = encoded(Precision::Int8);
+        assert!(
+            bytes4.len() * 10 < bytes8.len() * 6,
+            "{} vs {}",
+            bytes4.len(),
+            bytes8.len()
+        );
+        let (loaded, info) = decode(&bytes4, &Device::flex()).unwrap();
+        assert_eq!(info.precision(), "int4");
+        assert_eq!(loaded.num_params(), crate::PARAMETERS);
+        // fc1 is int4: each weight within half a step (max |group| / 7, in f16) of the original.
+        let fc1 = |m: &Cnn| {
+            let t = m.collect(None, None, false);
+            let t = t.iter().find(|t| t.name == "fc1.weight").unwrap();
+            TensorData::from_bytes(t.to_bytes().unwrap(), t.shape.clone(), t.dtype)
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
+        let (original, widened) = (fc1(&model), fc1(&loaded));
+        for (group, back) in original.chunks(INT4_GROUP).zip(widened.chunks(INT4_GROUP)) {
+            let step = group.iter().fold(0f32, |m, v| m.max(v.abs())) / 7.0;
+            for (a, b) in group.iter().zip(back) {
+                assert!(
+                    (a - b).abs() <= step * 0.502 + 1e-7,
+                    "{a} vs {b}, step {step}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn converting_int4_to_f32_keeps_every_value_and_the_metadata() {
+        let (_, bytes4) = encoded(Precision::Int4);
+        let bytes4 = with_metadata(&bytes4, &[(KEY_TEMPERATURE, "1.5".into())]).unwrap();
+        let bytes32 = convert(&bytes4, Precision::F32).unwrap();
+        let (a, info4) = decode(&bytes4, &Device::flex()).unwrap();
+        let (b, info32) = decode(&bytes32, &Device::flex()).unwrap();
+        assert_eq!(params(&a), params(&b));
+        assert_eq!(info32.precision(), "f32");
+        assert_eq!(info32.metadata["note"], "test");
+        assert_eq!(info32.temperature().unwrap(), 1.5);
+        assert_ne!(info32.checksum(), info4.checksum());
+    }
+
+    #[test]
+    fn rejects_int4_scales_that_do_not_fit() {
+        let (_, bytes) = encoded(Precision::Int4);
+        let tensors: Vec<_> = Reader::from_bytes(Bytes::from_bytes_vec(bytes))
+            .unwrap()
+            .into_tensors()
+            .unwrap()
+            .into_iter()
+            .map(|t| {
+                if t.name == "fc1.weight.scale" {
+                    let odd = TensorData::new(vec![f16::from_f32(0.1); 3136 * 3], [3136, 3]);
+                    stored(t.name.clone(), odd)
+                } else {
+                    t
+                }
+            })
+            .collect();
+        let bytes = pack(tensors, "int4", &[]).unwrap();
+        let err = decode(&bytes, &Device::flex()).unwrap_err();
+        assert!(matches!(err, WeightsError::Mismatch(_)), "{err}");
+        assert!(err.to_string().contains("do not fit 3136×1024"), "{err}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use burn::tensor::Device;
 use clap::{Args, Parser, Subcommand};
 use mnist_model::Cnn;
@@ -15,8 +15,8 @@ use mnist_trainer::backend::Compute;
 use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
-    bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, predict, samples,
-    train, weights_file,
+    atomic, bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, predict,
+    samples, train, weights_file,
 };
 use serde::Serialize;
 
@@ -73,8 +73,9 @@ enum Command {
         /// Continue from the last checkpoint in --out.
         #[arg(long)]
         resume: bool,
-        /// How the exported weights are stored: int8 (smallest download), f16 or f32.
-        #[arg(long, default_value = "int8")]
+        /// How the exported weights are stored: int4 (dense layers in 4 bits: the smallest
+        /// download), int8, f16 or f32.
+        #[arg(long, default_value = "int4")]
         precision: Precision,
     },
     /// Test accuracy, per-class accuracy and confusion matrix of a weights file.
@@ -156,6 +157,17 @@ enum Command {
         #[command(flatten)]
         compute: Compute,
     },
+    /// Store a weights file at another precision (e.g. int8 weights as int4, to shrink them),
+    /// keeping its metadata; `eval` tells what the rounding cost.
+    Convert {
+        #[command(flatten)]
+        weights: Weights,
+        /// int4, int8, f16 or f32.
+        #[arg(long)]
+        precision: Precision,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Draw what the pen augmentation makes of a training digit of each class, as a PNG.
     Samples {
         #[command(flatten)]
@@ -171,7 +183,7 @@ impl Command {
     /// The backend and float type the command computes with, if it computes.
     fn compute(&self) -> Option<Compute> {
         match self {
-            Command::Fetch { .. } | Command::Samples { .. } => None,
+            Command::Fetch { .. } | Command::Samples { .. } | Command::Convert { .. } => None,
             Command::Train { config, .. } => Some(config.compute),
             Command::Eval { compute, .. }
             | Command::Logits { compute, .. }
@@ -306,6 +318,22 @@ fn run(command: Command) -> Result<ExitCode> {
         } => {
             let (model, test, device) = model_and_test(&weights, &data, compute)?;
             emit(&heldout::check(&model, &test, limit, &device), json.json)?;
+        }
+        Command::Convert {
+            weights,
+            precision,
+            out,
+        } => {
+            let bytes = weights_file::read(&weights.weights)?;
+            let converted = mnist_model::weights::convert(&bytes, precision)
+                .with_context(|| weights.weights.display().to_string())?;
+            atomic::write(&out, &converted)?;
+            println!(
+                "wrote {} ({} bytes, {})",
+                out.display(),
+                converted.len(),
+                precision.name()
+            );
         }
         Command::Samples { data, out, seed } => {
             samples::write(&mnist::load_train(&data.data)?, seed, &out)?;
