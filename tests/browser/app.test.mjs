@@ -1,11 +1,11 @@
 // The release build in real headless Chromium (WebGPU on SwiftShader), driven with real
-// pointer events: readiness (the CPU first, then WebGPU), recognition of drawn digits,
-// undo/clear, parity with the native model, the CPU fallback, and the error state for bad
-// weights.
+// pointer events: readiness (the CPU first, then the faster engine by measurement, or the one
+// chosen), recognition of drawn digits, undo/clear, parity with the native model on WebGPU,
+// the CPU fallback, and the error state for bad weights.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serve, launch, openApp, settled, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
+import { serve, launch, openApp, chooseEngine, settled, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
 import { testDigits, skeletonStrokes, place } from './strokes.mjs';
 import { greyPng, pngBomb } from './png.mjs';
 
@@ -16,30 +16,69 @@ let page;
 before(async () => {
   server = await serve();
   browser = await launch();
-  page = await openApp(browser, server.url);
+  // WebGPU chosen: the tests below then check the WebGPU engine (on auto SwiftShader loses).
+  page = await openApp(browser, server.url, { engine: 'webgpu' });
 });
+
+/** Where the page stands and which engines it has: `body[data-state/backend/webgpu]`. */
+const engines = (p) => p.evaluate(() => { const { state, backend, webgpu } = document.body.dataset; return { state, backend, webgpu }; });
 
 after(async () => {
   await browser?.close();
   await server?.close();
 });
 
-test('the page answers on the CPU at once, then moves to WebGPU', async () => {
-  const body = await page.evaluate(() => ({ ...document.body.dataset }));
-  assert.equal(body.state, 'ready', await page.locator('#error-message').textContent());
-  assert.equal(body.backend, 'webgpu');
+test('the page answers on the CPU at once, then on the faster engine, timed on both', async () => {
+  const p = await openApp(browser, server.url);
+  const body = await p.evaluate(() => ({ ...document.body.dataset }));
+  assert.equal(body.state, 'ready', await p.locator('#error-message').textContent());
   assert.equal(body.webgpu, 'ready');
-  assert.match(await page.locator('#status').textContent(), /WebGPU/);
-  const states = (await page.evaluate(() => window.__states)).map(({ state, backend, webgpu }) => `${state}/${backend}/${webgpu}`);
+  const engine = await p.evaluate(() => ({ value: document.querySelector('#engine').value, ...document.querySelector('#engine').dataset }));
+  assert.equal(engine.value, 'auto');
+  const [cpuMs, webgpuMs] = [Number(engine.cpuMs), Number(engine.webgpuMs)];
+  assert.ok(cpuMs > 0 && webgpuMs > 0, JSON.stringify(engine));
+  const faster = webgpuMs < cpuMs ? 'webgpu' : 'cpu';
+  assert.equal(body.backend, faster, JSON.stringify(engine));
+  assert.match(await p.locator('#status').textContent(), /the faster engine here \(\d+ ms an answer/);
+  const states = (await p.evaluate(() => window.__states)).map(({ state, backend, webgpu }) => `${state}/${backend}/${webgpu}`);
   const ready = states.filter((s) => s.startsWith('ready/'));
-  assert.deepEqual([...new Set(ready)], ['ready/cpu/starting', 'ready/webgpu/ready'], states.join(' → '));
-  assert.equal(await page.locator('#probabilities > [data-digit]').count(), 10);
-  const preview = await page.evaluate(() => [document.querySelector('canvas#preview').width, document.querySelector('canvas#preview').height]);
+  assert.deepEqual([...new Set(ready)], ['ready/cpu/starting', `ready/${faster}/ready`], states.join(' → '));
+  assert.equal(await p.locator('#probabilities > [data-digit]').count(), 10);
+  const preview = await p.evaluate(() => [document.querySelector('canvas#preview').width, document.querySelector('canvas#preview').height]);
   assert.deepEqual(preview, [28, 28]);
+  await p.close();
+});
+
+test('the engine menu forces an engine, is remembered on the device, and auto times again', async () => {
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  await p.goto(server.url);
+  await settled(p);
+  const box = await padBox(p);
+  for (const engine of ['cpu', 'webgpu']) {
+    await p.selectOption('#engine', engine);
+    await p.waitForFunction((e) => document.body.dataset.backend === e, engine);
+    assert.match(await p.locator('#status').textContent(), /chosen in the engine menu/);
+    await p.click('button#clear');
+    await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], box);
+    assert.equal((await answer(p)).digit, '1', engine);
+  }
+  await p.reload();
+  await settled(p);
+  assert.equal(await p.evaluate(() => document.querySelector('#engine').value), 'webgpu');
+  assert.equal(await p.evaluate(() => document.body.dataset.backend), 'webgpu');
+  await p.evaluate(() => document.querySelector('#engine').removeAttribute('data-cpu-ms'));
+  await p.selectOption('#engine', 'auto');
+  await p.waitForFunction(() => document.querySelector('#engine').dataset.cpuMs, null, { timeout: 60_000 });
+  await p.waitForFunction(() => /faster engine/.test(document.querySelector('#status').textContent));
+  const { cpuMs, webgpuMs } = await p.evaluate(() => ({ ...document.querySelector('#engine').dataset }));
+  assert.equal(await p.evaluate(() => document.body.dataset.backend), Number(webgpuMs) < Number(cpuMs) ? 'webgpu' : 'cpu');
+  await context.close();
 });
 
 test('a digit drawn while WebGPU starts is answered on the CPU', async () => {
   const p = await browser.newPage();
+  await chooseEngine(p, 'webgpu');
   await p.addInitScript(() => {
     window.__answers = [];
     addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
@@ -50,7 +89,7 @@ test('a digit drawn while WebGPU starts is answered on the CPU', async () => {
   await p.goto(server.url);
   // On SwiftShader WebGPU needs over a second more than the CPU to start: time enough to draw.
   await p.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
-  assert.deepEqual(await p.evaluate(() => ({ ...document.body.dataset })), { state: 'ready', backend: 'cpu', webgpu: 'starting' });
+  assert.deepEqual(await engines(p), { state: 'ready', backend: 'cpu', webgpu: 'starting' });
   await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(p));
   assert.equal((await answer(p)).digit, '1');
   assert.deepEqual((await p.evaluate(() => window.__answers)).at(-1), { digit: '1', backend: 'cpu' }, 'the final answer');
@@ -153,6 +192,7 @@ test('an opened photo of a digit on paper is recognised; unreadable files and bo
 
 test('when the GPU device is lost the page moves to the CPU and keeps answering', async () => {
   const p = await browser.newPage();
+  await chooseEngine(p, 'webgpu');
   // Keep a handle on the device the app gets, to destroy it as a driver reset would.
   await p.addInitScript(() => {
     const request = GPUAdapter.prototype.requestDevice;
@@ -171,7 +211,7 @@ test('when the GPU device is lost the page moves to the CPU and keeps answering'
   await p.click('button#clear');
   await draw(p, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]], box); // a 7
   assert.equal((await answer(p)).digit, '7');
-  assert.deepEqual(await p.evaluate(() => ({ ...document.body.dataset })), { state: 'ready', backend: 'cpu', webgpu: 'lost' });
+  assert.deepEqual(await engines(p), { state: 'ready', backend: 'cpu', webgpu: 'lost' });
   assert.match(await p.locator('#status').textContent(), /CPU \(WebGPU stopped working/);
   await p.close();
 });
@@ -180,7 +220,7 @@ test('without WebGPU the page runs on the CPU and still answers', async () => {
   const cpuBrowser = await launch({ webgpu: false });
   try {
     const cpuPage = await openApp(cpuBrowser, server.url);
-    const body = await cpuPage.evaluate(() => ({ ...document.body.dataset }));
+    const body = await engines(cpuPage);
     assert.deepEqual(body, { state: 'ready', backend: 'cpu', webgpu: 'unavailable' });
     assert.match(await cpuPage.locator('#status').textContent(), /CPU \(no usable WebGPU adapter\)/);
     const box = await padBox(cpuPage);

@@ -16,11 +16,15 @@ export const WEIGHTS = join(ROOT, 'web', 'model', 'mnist-cnn.bpk');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.bpk': 'application/octet-stream', '.json': 'application/json',
-  '.png': 'image/png',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves `DIST` on a free loopback port; `extra` maps URL paths to bodies (Buffer or null for 404). */
-export async function serve(extra = {}) {
+/**
+ * Serves `root` (default `DIST`) on `port` of the loopback (default: a free one); `extra` maps
+ * URL paths to bodies (Buffer or null for 404). `close` drops open connections too: the site is
+ * then offline.
+ */
+export async function serve(extra = {}, { root = DIST, port = 0 } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
@@ -31,8 +35,8 @@ export async function serve(extra = {}) {
       res.end(extra[path]);
       return;
     }
-    const file = normalize(join(DIST, path.endsWith('/') ? path + 'index.html' : path));
-    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -41,9 +45,10 @@ export async function serve(extra = {}) {
       res.writeHead(404).end('not found');
     }
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${server.address().port}/`;
-  return { url, requests, close: () => new Promise((ok) => server.close(ok)) };
+  const close = () => new Promise((ok) => { server.close(ok); server.closeAllConnections(); });
+  return { url, port: server.address().port, requests, close };
 }
 
 const COMMON_FLAGS = [
@@ -67,11 +72,14 @@ export async function launch({ webgpu = true } = {}) {
 /**
  * Opens the app and waits until it has settled: in error, or ready with WebGPU either answering
  * or given up on (the page answers on the CPU while WebGPU starts). `window.__states` records
- * each change of `body[data-state/backend/webgpu]`. Returns the page.
+ * each change of `body[data-state/backend/webgpu]`. `engine` ('auto', 'webgpu' or 'cpu'), when
+ * given, is put in the page's storage as if chosen in `select#engine` on an earlier visit.
+ * Returns the page.
  */
-export async function openApp(browser, url) {
+export async function openApp(browser, url, { engine } = {}) {
   const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
   page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
+  if (engine) await chooseEngine(page, engine);
   await page.addInitScript(() => {
     window.__states = [];
     new MutationObserver(() => {
@@ -82,6 +90,11 @@ export async function openApp(browser, url) {
   await page.goto(url);
   await settled(page);
   return page;
+}
+
+/** Makes every later load of `page` (or a context's pages) start with `engine` chosen. */
+export async function chooseEngine(pageOrContext, engine) {
+  await pageOrContext.addInitScript((e) => localStorage.setItem('mnist-engine', e), engine);
 }
 
 /** Waits until the page is in error, or ready and no longer waiting for WebGPU. */

@@ -13,7 +13,7 @@ let page;
 before(async () => {
   server = await serve();
   browser = await launch();
-  page = await openApp(browser, server.url);
+  page = await openApp(browser, server.url, { engine: 'webgpu' });
   await settled(page);
 });
 

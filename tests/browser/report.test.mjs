@@ -36,7 +36,7 @@ async function runTestSet(page, { timeout = 300_000 } = {}) {
 }
 
 test('the page reads the test digits as the trainer does, on WebGPU and on the CPU', async () => {
-  const page = await openApp(browser, `${server.url}?test-limit=${SUBSET}`);
+  const page = await openApp(browser, `${server.url}?test-limit=${SUBSET}`, { engine: 'webgpu' });
   await settled(page);
   const report = await runTestSet(page);
   assert.equal(report.state, 'done', report.summary);

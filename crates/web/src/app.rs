@@ -7,6 +7,7 @@ use std::rc::Rc;
 use mnist_model::{Bitmap, Digit, PreprocessError, segment, segment_strokes};
 
 use crate::engine::Engine;
+use crate::engine_choice::Preference;
 use crate::pad::Pad;
 use crate::recognise;
 use crate::test_set::TestRun;
@@ -38,7 +39,6 @@ impl Reading {
 }
 
 /// The engines the page has loaded, and which one answers.
-#[derive(Default)]
 pub struct Engines {
     /// The engine that answers.
     pub active: Option<Rc<Engine>>,
@@ -46,6 +46,14 @@ pub struct Engines {
     pub label: String,
     /// The CPU engine, kept to answer at once if the GPU is lost.
     pub cpu: Option<Rc<Engine>>,
+    /// The WebGPU engine, once warm and until lost.
+    pub gpu: Option<Rc<Engine>>,
+    /// Why there is no WebGPU engine, when there will be none.
+    pub webgpu_problem: Option<String>,
+    /// What `select#engine` asks for.
+    pub preference: Preference,
+    /// Whether the engines are being timed against each other.
+    pub measuring: bool,
 }
 
 pub struct App {
@@ -75,7 +83,15 @@ impl App {
             pad,
             view,
             source: Source::Pad,
-            engines: Engines::default(),
+            engines: Engines {
+                active: None,
+                label: String::new(),
+                cpu: None,
+                gpu: None,
+                webgpu_problem: None,
+                preference: Preference::stored(),
+                measuring: false,
+            },
             generation: 0,
             in_flight: false,
             test_run: TestRun::default(),
@@ -117,7 +133,7 @@ pub fn use_engine(app: &Shared, engine: Rc<Engine>, label: String) {
 }
 
 /// Says on the status line where answers come from, and keeps it for the timings that follow.
-pub fn set_label(app: &Shared, label: String) {
+fn set_label(app: &Shared, label: String) {
     let mut a = app.borrow_mut();
     a.view.set_status(&format!("Running on {label}."));
     a.engines.label = label;

@@ -3,11 +3,15 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Document, DragEvent, Event, HtmlButtonElement, HtmlInputElement, PointerEvent};
+use web_sys::{
+    Document, DragEvent, Event, HtmlButtonElement, HtmlInputElement, HtmlSelectElement,
+    PointerEvent,
+};
 
 use mnist_model::{Bitmap, PixelFormat};
 
 use crate::app::{Reading, Shared, Source, changed};
+use crate::engine_choice::{self, Preference};
 use crate::photo;
 use crate::report;
 use crate::view::by_id;
@@ -202,6 +206,31 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
             }
         });
     }
+    let engine: web_sys::EventTarget = by_id::<HtmlSelectElement>(document, "engine")?.into();
+    listen(&engine, "change", app, |app, e: Event| {
+        let chosen = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            .and_then(|s| Preference::parse(&s.value()));
+        if let Some(preference) = chosen {
+            preference.store();
+            app.borrow_mut().engines.preference = preference;
+            let app = app.clone();
+            spawn_local(async move { engine_choice::apply(&app).await });
+        }
+    });
+    // Back from the background, conditions may have changed (power saving, another tab on
+    // the GPU): time the engines again.
+    let doc: web_sys::EventTarget = document.clone().into();
+    listen(&doc, "visibilitychange", app, |app, _: Event| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if visible && app.borrow().engines.preference == Preference::Auto {
+            let app = app.clone();
+            spawn_local(async move { engine_choice::apply(&app).await });
+        }
+    });
     let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
     listen(&window, "resize", app, |app, _: Event| {
         let resized = app.borrow_mut().pad.fit_to_screen();

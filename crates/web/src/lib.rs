@@ -7,6 +7,7 @@
 
 mod app;
 mod engine;
+mod engine_choice;
 mod events;
 mod layers_view;
 mod number_view;

@@ -76,9 +76,14 @@ pub fn schedule(app: &Shared) {
                         Err(message) if engine.backend == Backend::WebGpu => {
                             // The GPU was lost (driver reset, device destroyed): carry on
                             // on the CPU and answer the same drawing again.
-                            let cpu = app.borrow().engines.cpu.clone().expect("loaded first");
-                            let label = format!("the CPU (WebGPU stopped working: {message})");
-                            use_engine(&app, cpu, label);
+                            let problem = format!("WebGPU stopped working: {message}");
+                            let cpu = {
+                                let mut a = app.borrow_mut();
+                                a.engines.gpu = None;
+                                a.engines.webgpu_problem = Some(problem.clone());
+                                a.engines.cpu.clone().expect("loaded first")
+                            };
+                            use_engine(&app, cpu, format!("the CPU ({problem})"));
                             app.borrow().view.set_webgpu(WebGpuState::Lost);
                             continue;
                         }
@@ -129,7 +134,7 @@ async fn why(
 }
 
 /// Milliseconds on the page's clock.
-fn now() -> f64 {
+pub fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())

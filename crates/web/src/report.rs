@@ -6,7 +6,7 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::app::Shared;
-use crate::engine::{Backend, Engine};
+use crate::engine::Engine;
 use crate::test_set;
 
 /// Starts a run unless one is going.
@@ -83,14 +83,14 @@ async fn run_all(app: &Shared) -> Result<Vec<test_set::Tally>, String> {
     Ok(tallies)
 }
 
-/// The engines to run, in order: the one that answers, then the CPU one if that is another.
+/// The engines to run, in order: the one that answers, then the other one if the page has it.
 fn engines(app: &Shared) -> Vec<Rc<Engine>> {
     let a = app.borrow();
     let mut engines: Vec<Rc<Engine>> = a.engines.active.iter().cloned().collect();
-    if let Some(cpu) = &a.engines.cpu
-        && engines.iter().all(|e| e.backend != Backend::Cpu)
-    {
-        engines.push(cpu.clone());
+    for other in [&a.engines.gpu, &a.engines.cpu].into_iter().flatten() {
+        if engines.iter().all(|e| e.backend != other.backend) {
+            engines.push(other.clone());
+        }
     }
     engines
 }

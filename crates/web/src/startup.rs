@@ -1,13 +1,15 @@
-//! Start-up: the page answers on Burn's CPU backend as soon as the weights are in, then hands
-//! over to WebGPU once that has compiled its shaders, or says why it cannot.
+//! Start-up: the page answers on Burn's CPU backend as soon as the weights are in, then loads
+//! WebGPU, and once that has compiled its shaders answers on the faster of the two (or the
+//! one the user chose), or says why WebGPU cannot be had.
 
 use std::rc::Rc;
 
 use burn::tensor::Device;
 use web_sys::HtmlCanvasElement;
 
-use crate::app::{App, Shared, set_label, use_engine};
+use crate::app::{App, Shared, use_engine};
 use crate::engine::{self, Backend, Engine};
+use crate::engine_choice;
 use crate::events;
 use crate::pad::Pad;
 use crate::recognise;
@@ -26,6 +28,7 @@ pub async fn start() -> Result<(), String> {
     view.set_state(PageState::Loading);
     view.show_nothing("Draw a digit");
     view.set_busy(false);
+    view.set_engine_choice(engine_choice::Preference::stored());
     let app = App::start(Pad::new(canvas, ctx), view);
     events::wire(&app, &document)?;
 
@@ -69,6 +72,9 @@ async fn start_on_cpu(app: &Shared, url: &str) -> Option<Vec<u8>> {
             return None;
         }
     };
+    if let Ok(info) = mnist_model::weights::inspect(&weights) {
+        app.borrow().view.set_model_info(url, &info);
+    }
     app.borrow_mut().engines.cpu = Some(cpu.clone());
     app.borrow().view.set_webgpu(WebGpuState::Starting);
     use_engine(app, cpu, "the CPU while WebGPU starts".into());
@@ -78,21 +84,24 @@ async fn start_on_cpu(app: &Shared, url: &str) -> Option<Vec<u8>> {
 }
 
 /// Hands answering over to WebGPU once it has compiled its shaders, or says why it cannot.
+/// Which one answers then is for [`engine_choice`] to say: the faster, unless the user chose.
 async fn move_to_webgpu(app: &Shared, weights: &[u8], device: Result<Device, String>) {
     let gpu = match device {
         Ok(device) => Engine::load(weights, device, Backend::WebGpu).await,
         Err(reason) => Err(reason),
     };
-    match gpu {
+    let state = match gpu {
         Ok(gpu) => {
-            use_engine(app, Rc::new(gpu), "WebGPU".into());
-            app.borrow().view.set_webgpu(WebGpuState::Ready);
+            app.borrow_mut().engines.gpu = Some(Rc::new(gpu));
+            WebGpuState::Ready
         }
         Err(reason) => {
-            set_label(app, format!("the CPU ({reason})"));
-            app.borrow().view.set_webgpu(WebGpuState::Unavailable);
+            app.borrow_mut().engines.webgpu_problem = Some(reason);
+            WebGpuState::Unavailable
         }
-    }
+    };
+    engine_choice::apply(app).await;
+    app.borrow().view.set_webgpu(state);
 }
 
 /// `?weights=` may point to another same-origin weights file (used by the tests).

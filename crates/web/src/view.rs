@@ -1,13 +1,16 @@
 //! Everything the page shows about the answer, through the stable `data-*` hooks that the
 //! browser tests read.
 
+use mnist_model::weights::WeightsInfo;
 use mnist_model::{Digit, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{
-    CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, ImageData,
+    CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement, HtmlSelectElement,
+    ImageData,
 };
 
 use crate::engine::{Backend, Output};
+use crate::engine_choice::{Preference, Timings};
 use crate::layers_view::LayersView;
 use crate::number_view::NumberView;
 use crate::report_view::ReportView;
@@ -66,7 +69,9 @@ pub struct View {
     bars: Vec<HtmlElement>,
     preview: CanvasRenderingContext2d,
     status: Element,
+    engine: HtmlSelectElement,
     error_message: Element,
+    model_info: Element,
     number: NumberView,
     /// The "look inside" panel.
     pub layers: LayersView,
@@ -119,7 +124,9 @@ impl View {
             bars,
             preview: context_2d(&by_id(document, "preview")?)?,
             status: by_id(document, "status")?,
+            engine: by_id(document, "engine")?,
             error_message: by_id(document, "error-message")?,
+            model_info: by_id(document, "model-info")?,
             number: NumberView::new(document)?,
             layers: LayersView::new(document)?,
             why: WhyView::new(document)?,
@@ -138,6 +145,38 @@ impl View {
 
     pub fn set_webgpu(&self, state: WebGpuState) {
         self.body.set_attribute("data-webgpu", state.as_str()).ok();
+    }
+
+    /// Shows the engine choice in `select#engine`.
+    pub fn set_engine_choice(&self, preference: Preference) {
+        self.engine.set_value(preference.id());
+    }
+
+    /// The last timing of the engines against each other, on `select#engine`: for the tests
+    /// and the benchmark.
+    pub fn set_engine_timings(&self, timings: Timings) {
+        let e = &self.engine;
+        e.set_attribute("data-cpu-ms", &format!("{:.1}", timings.cpu_ms))
+            .ok();
+        e.set_attribute("data-webgpu-ms", &format!("{:.1}", timings.webgpu_ms))
+            .ok();
+    }
+
+    /// Which weights answer: `#model-info[data-checksum]` and a line in the footer.
+    pub fn set_model_info(&self, url: &str, info: &WeightsInfo) {
+        let date = info
+            .metadata
+            .get("date")
+            .map_or("", |d| d.get(..10).unwrap_or(d));
+        let text = format!(
+            "Weights: {url} ({}), trained {date}, checksum {}.",
+            info.precision(),
+            info.checksum()
+        );
+        self.model_info.set_text_content(Some(&text));
+        self.model_info
+            .set_attribute("data-checksum", info.checksum())
+            .ok();
     }
 
     pub fn set_status(&self, text: &str) {
