@@ -66,7 +66,7 @@ async function timings(webgpu, engine) {
       await context.close();
     }
     const page = await openApp(browser, server.url, { engine });
-    picked = await page.evaluate(() => ({ backend: document.body.dataset.backend, ...document.querySelector('#engine').dataset }));
+    picked = await page.evaluate(() => ({ backend: document.body.dataset.backend, ...document.querySelector('#engine')?.dataset }));
     const box = await padBox(page);
     await page.evaluate(() => {
       window.__penUp = [];
