@@ -17,6 +17,8 @@ const KEY_ARCHITECTURE: &str = "architecture";
 const KEY_VERSION: &str = "architecture_version";
 const KEY_PRECISION: &str = "precision";
 const KEY_CHECKSUM: &str = "checksum_crc32";
+/// The keys [`pack`] writes itself; the rest of a file's metadata is its own.
+const RESERVED_KEYS: [&str; 4] = [KEY_ARCHITECTURE, KEY_VERSION, KEY_PRECISION, KEY_CHECKSUM];
 
 /// Suffix of the tensor holding the per-row scales of an int8 tensor.
 const SCALE_SUFFIX: &str = ".scale";
@@ -214,34 +216,32 @@ pub fn decode(bytes: &[u8], device: &Device) -> Result<(Cnn, WeightsInfo), Weigh
 /// the tensors, and so the checksum, are untouched.
 pub fn with_metadata(bytes: &[u8], extra: &[(&str, String)]) -> Result<Vec<u8>, WeightsError> {
     let (info, tensors) = verified(bytes)?;
-    let precision = info.precision().to_string();
-    let mut metadata = info.metadata;
-    for key in [KEY_ARCHITECTURE, KEY_VERSION, KEY_PRECISION, KEY_CHECKSUM] {
-        metadata.remove(key);
-    }
+    let mut metadata = own_metadata(&info);
     for (key, value) in extra {
         metadata.insert((*key).to_string(), value.clone());
     }
-    let kept: Vec<(&str, String)> = metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    pack(tensors, &precision, &kept)
+    pack(tensors, info.precision(), &as_pairs(&metadata))
 }
 
 /// The same weights stored at another `precision`, keeping the file's own metadata (the
 /// temperature, the training date). From int4 to f32 is exact; the other way rounds.
 pub fn convert(bytes: &[u8], precision: Precision) -> Result<Vec<u8>, WeightsError> {
     let (model, info) = decode(bytes, &Device::flex())?;
-    let kept: Vec<(&str, String)> = info
-        .metadata
+    encode(&model, precision, &as_pairs(&own_metadata(&info)))
+}
+
+/// A file's metadata without the keys [`pack`] writes itself.
+fn own_metadata(info: &WeightsInfo) -> BTreeMap<String, String> {
+    let mut metadata = info.metadata.clone();
+    metadata.retain(|key, _| !RESERVED_KEYS.contains(&key.as_str()));
+    metadata
+}
+
+fn as_pairs(metadata: &BTreeMap<String, String>) -> Vec<(&str, String)> {
+    metadata
         .iter()
-        .filter(|(k, _)| {
-            ![KEY_ARCHITECTURE, KEY_VERSION, KEY_PRECISION, KEY_CHECKSUM].contains(&k.as_str())
-        })
         .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    encode(&model, precision, &kept)
+        .collect()
 }
 
 /// The metadata and tensors (sorted by name) of a weights file of this network whose checksum

@@ -11,7 +11,7 @@ use crate::engine_choice::Preference;
 use crate::pad::Pad;
 use crate::recognise;
 use crate::test_set::TestRun;
-use crate::view::View;
+use crate::view::{View, WebGpuState};
 
 /// What is being recognised.
 pub enum Source {
@@ -130,6 +130,20 @@ pub fn use_engine(app: &Shared, engine: Rc<Engine>, label: String) {
         a.engines.active = Some(engine);
     }
     set_label(app, label);
+}
+
+/// The GPU stopped working (driver reset, device destroyed): drops the WebGPU engine, says
+/// why, and answers on the CPU engine.
+pub fn gpu_lost(app: &Shared, message: &str) {
+    let problem = format!("WebGPU stopped working: {message}");
+    let cpu = {
+        let mut a = app.borrow_mut();
+        a.engines.gpu = None;
+        a.engines.webgpu_problem = Some(problem.clone());
+        a.engines.cpu.clone().expect("the CPU engine loads first")
+    };
+    use_engine(app, cpu, format!("the CPU ({problem})"));
+    app.borrow().view.set_webgpu(WebGpuState::Lost);
 }
 
 /// Says on the status line where answers come from, and keeps it for the timings that follow.

@@ -5,6 +5,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
 use mnist_model::calibration::Verdict;
 use mnist_model::network::images_tensor;
+use mnist_model::weights::WeightsInfo;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -47,6 +48,8 @@ pub struct Engine {
     /// From the weights file: makes the probabilities honest (see `mnist_model::calibration`).
     temperature: f32,
     pub backend: Backend,
+    /// What the weights file says about itself (precision, date, checksum).
+    pub info: WeightsInfo,
 }
 
 impl Engine {
@@ -60,6 +63,7 @@ impl Engine {
             device,
             temperature: info.temperature().map_err(|e| e.to_string())?,
             backend,
+            info,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
         mark(&format!("{} warm", backend.id()));

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use mnist_model::IMAGE_PIXELS;
 
-use crate::app::{Shared, use_engine};
+use crate::app::{Shared, gpu_lost, use_engine};
 use crate::engine::Engine;
 
 /// Where the choice is kept (`localStorage`).
@@ -84,10 +84,9 @@ pub async fn apply(app: &Shared) {
             }
             let timings = measure(&cpu, &gpu).await;
             app.borrow_mut().engines.measuring = false;
-            let Ok(timings) = timings else {
-                // The GPU failed while being timed: the CPU answers.
-                let label = "the CPU (WebGPU stopped working while being timed)".into();
-                return use_engine(app, cpu, label);
+            let timings = match timings {
+                Ok(timings) => timings,
+                Err(message) => return gpu_lost(app, &message),
             };
             app.borrow().view.set_engine_timings(timings);
             if app.borrow().engines.preference != Preference::Auto {

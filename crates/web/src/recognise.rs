@@ -4,9 +4,8 @@
 use mnist_model::{IMAGE_PIXELS, PreprocessError, saliency};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::app::{Shared, use_engine};
+use crate::app::{Shared, gpu_lost};
 use crate::engine::{Backend, Engine, Output};
-use crate::view::WebGpuState;
 
 /// Occluded copies per forward pass of "why?": a stop to check for a new drawing in between.
 const WHY_BATCH: usize = 43;
@@ -74,17 +73,8 @@ pub fn schedule(app: &Shared) {
                             ));
                         }
                         Err(message) if engine.backend == Backend::WebGpu => {
-                            // The GPU was lost (driver reset, device destroyed): carry on
-                            // on the CPU and answer the same drawing again.
-                            let problem = format!("WebGPU stopped working: {message}");
-                            let cpu = {
-                                let mut a = app.borrow_mut();
-                                a.engines.gpu = None;
-                                a.engines.webgpu_problem = Some(problem.clone());
-                                a.engines.cpu.clone().expect("loaded first")
-                            };
-                            use_engine(&app, cpu, format!("the CPU ({problem})"));
-                            app.borrow().view.set_webgpu(WebGpuState::Lost);
+                            // Carry on on the CPU and answer the same drawing again.
+                            gpu_lost(&app, &message);
                             continue;
                         }
                         Err(message) => app.borrow().view.show_nothing(&message),

@@ -28,8 +28,11 @@ pub async fn start() -> Result<(), String> {
     view.set_state(PageState::Loading);
     view.show_nothing("Draw a digit");
     view.set_busy(false);
-    view.set_engine_choice(engine_choice::Preference::stored());
     let app = App::start(Pad::new(canvas, ctx), view);
+    {
+        let a = app.borrow();
+        a.view.set_engine_choice(a.engines.preference);
+    }
     events::wire(&app, &document)?;
 
     // The CPU answers long before WebGPU has compiled its shaders. WebGPU starts only then:
@@ -72,9 +75,7 @@ async fn start_on_cpu(app: &Shared, url: &str) -> Option<Vec<u8>> {
             return None;
         }
     };
-    if let Ok(info) = mnist_model::weights::inspect(&weights) {
-        app.borrow().view.set_model_info(url, &info);
-    }
+    app.borrow().view.set_model_info(url, &cpu.info);
     app.borrow_mut().engines.cpu = Some(cpu.clone());
     app.borrow().view.set_webgpu(WebGpuState::Starting);
     use_engine(app, cpu, "the CPU while WebGPU starts".into());
@@ -101,7 +102,10 @@ async fn move_to_webgpu(app: &Shared, weights: &[u8], device: Result<Device, Str
         }
     };
     engine_choice::apply(app).await;
-    app.borrow().view.set_webgpu(state);
+    // Unless the GPU was lost while being timed: `gpu_lost` has said so.
+    if state == WebGpuState::Unavailable || app.borrow().engines.gpu.is_some() {
+        app.borrow().view.set_webgpu(state);
+    }
 }
 
 /// `?weights=` may point to another same-origin weights file (used by the tests).
