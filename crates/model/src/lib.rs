@@ -9,16 +9,22 @@
 //! - [`segment`]: a written number split into its digits, each preprocessed alike;
 //! - [`strokes`]: the same from pen strokes, each digit drawn again with a pen in proportion;
 //! - [`saliency`]: why an answer, by occlusion;
+//! - [`adapt`]: fine-tuning the output layer on one person's digits (the page's teaching;
+//!   feature `adapt`, as it needs Burn's autodiff, which the page's own build leaves out);
+//! - [`personal`]: the taught examples as bytes, and the adapted network as a weights file;
 //! - [`augment`]: the random transformations training applies to its images.
 //!
 //! It computes on whatever Burn device it is handed and reads no files: loading and saving
 //! belong to the trainer and the page.
 
+#[cfg(feature = "adapt")]
+pub mod adapt;
 pub mod augment;
 pub mod calibration;
 pub mod idx;
 pub mod image_file;
 pub mod network;
+pub mod personal;
 pub mod preprocess;
 pub mod saliency;
 pub mod segment;

@@ -26,7 +26,7 @@ const CONV1_FILTERS: usize = 32;
 const CONV2_FILTERS: usize = 64;
 const KERNEL: usize = 5;
 const HIDDEN: usize = 1024;
-const DROPOUT: f64 = 0.5;
+pub(crate) const DROPOUT: f64 = 0.5;
 /// After two 2×2 poolings a 28×28 map is 7×7.
 const FLATTENED: usize = CONV2_FILTERS * (IMAGE_SIDE / 4) * (IMAGE_SIDE / 4);
 
@@ -93,6 +93,26 @@ impl Cnn {
             dense,
             logits,
         }
+    }
+
+    /// The dense layer's 1024 units (after ReLU) for `images`: what the output layer reads,
+    /// and all that fine-tuning it needs (see [`crate::adapt`]).
+    pub fn dense(&self, images: Tensor<4>) -> Tensor<2> {
+        let x = self
+            .pool
+            .forward(self.relu.forward(self.conv1.forward(images)));
+        let x = self.pool.forward(self.relu.forward(self.conv2.forward(x)));
+        self.relu.forward(self.fc1.forward(x.flatten::<2>(1, 3)))
+    }
+
+    /// The output layer (dense 1024 → 10).
+    pub fn output_layer(&self) -> Linear {
+        self.fc2.clone()
+    }
+
+    /// This network with `layer` as its output layer.
+    pub fn with_output_layer(self, layer: Linear) -> Self {
+        Self { fc2: layer, ..self }
     }
 
     /// The first convolution's 32 kernels, `[32, 1, 5, 5]`: what each conv1 map looks for.

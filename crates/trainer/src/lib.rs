@@ -23,6 +23,7 @@ pub mod memory;
 pub mod mnist;
 pub mod predict;
 pub mod probes;
+pub mod replay;
 pub mod report;
 pub mod run;
 pub mod samples;

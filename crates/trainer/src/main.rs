@@ -16,7 +16,7 @@ use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
     atomic, bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, predict,
-    samples, train, weights_file,
+    replay, samples, train, weights_file,
 };
 use serde::Serialize;
 
@@ -168,6 +168,17 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the replay set the page mixes into its fine-tuning: MNIST training digits spread
+    /// evenly over the 55,000 trained on, as two gzipped IDX files.
+    Replay {
+        #[command(flatten)]
+        data: Data,
+        /// How many digits.
+        #[arg(long, default_value_t = 500)]
+        count: usize,
+        #[arg(long, default_value = "web/replay")]
+        out: PathBuf,
+    },
     /// Draw what the pen augmentation makes of a training digit of each class, as a PNG.
     Samples {
         #[command(flatten)]
@@ -183,7 +194,10 @@ impl Command {
     /// The backend and float type the command computes with, if it computes.
     fn compute(&self) -> Option<Compute> {
         match self {
-            Command::Fetch { .. } | Command::Samples { .. } | Command::Convert { .. } => None,
+            Command::Fetch { .. }
+            | Command::Samples { .. }
+            | Command::Convert { .. }
+            | Command::Replay { .. } => None,
             Command::Train { config, .. } => Some(config.compute),
             Command::Eval { compute, .. }
             | Command::Logits { compute, .. }
@@ -334,6 +348,12 @@ fn run(command: Command) -> Result<ExitCode> {
                 converted.len(),
                 precision.name()
             );
+        }
+        Command::Replay { data, count, out } => {
+            let train = mnist::load_train(&data.data)?;
+            let trained_on = train.len().saturating_sub(mnist::VALIDATION_IMAGES);
+            replay::write(&train, trained_on, count, &out)?;
+            println!("wrote {count} digits to {}", out.display());
         }
         Command::Samples { data, out, seed } => {
             samples::write(&mnist::load_train(&data.data)?, seed, &out)?;
