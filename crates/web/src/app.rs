@@ -10,6 +10,7 @@ use crate::engine::Engine;
 use crate::engine_choice::Preference;
 use crate::pad::Pad;
 use crate::recognise;
+use crate::teaching::Teaching;
 use crate::test_set::TestRun;
 use crate::view::{View, WebGpuState};
 
@@ -67,6 +68,8 @@ pub struct App {
     pub in_flight: bool,
     /// The report card: MNIST's test set run in the page.
     pub test_run: TestRun,
+    /// The user's examples, adapting to them, and which weights answer.
+    pub teaching: Teaching,
 }
 
 pub type Shared = Rc<RefCell<App>>;
@@ -95,6 +98,7 @@ impl App {
             generation: 0,
             in_flight: false,
             test_run: TestRun::default(),
+            teaching: Teaching::new(),
         }));
         APP.with(|a| a.set(app.clone()).ok());
         app

@@ -70,6 +70,11 @@ impl Engine {
         Ok(engine)
     }
 
+    /// The device it computes on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
     /// Logits and probabilities for one preprocessed image, read back asynchronously.
     pub async fn classify(&self, input: &[f32; IMAGE_PIXELS]) -> Result<Output, String> {
         let mut outputs = self.classify_all(&[*input]).await?;
@@ -152,7 +157,7 @@ pub struct LayerMaps {
 }
 
 /// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
-async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
+pub async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
     tensor
         .into_data_async()
         .await

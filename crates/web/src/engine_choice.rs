@@ -127,10 +127,10 @@ async fn measure(cpu: &Rc<Engine>, gpu: &Rc<Engine>) -> Result<Timings, String> 
     let (mut cpu_ms, mut gpu_ms) = (Vec::new(), Vec::new());
     for run in 0..=RUNS {
         for (engine, times) in [(cpu, &mut cpu_ms), (gpu, &mut gpu_ms)] {
-            let started = crate::recognise::now();
+            let started = crate::event_loop::now();
             engine.classify(&input).await?;
             if run > 0 {
-                times.push(crate::recognise::now() - started);
+                times.push(crate::event_loop::now() - started);
             }
         }
     }

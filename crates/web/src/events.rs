@@ -1,5 +1,6 @@
 //! The page's events: pointer strokes on the pad, undo and clear, opened or dropped photos,
-//! retry after an error, resizing, the "look inside" panel and the report card. Each one changes the app and asks for a new answer.
+//! retry after an error, resizing, the "look inside" panel and the report card; the
+//! teaching area's in `teach_events`. Each one changes the app and asks for a new answer.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -14,6 +15,7 @@ use crate::app::{Reading, Shared, Source, changed};
 use crate::engine_choice::{self, Preference};
 use crate::photo;
 use crate::report;
+use crate::teach_events;
 use crate::view::by_id;
 
 /// The position of a pointer event, with sub-pixel precision where the browser has it.
@@ -40,7 +42,7 @@ fn move_points(event: &PointerEvent) -> Vec<(f64, f64)> {
     }
 }
 
-fn listen<E: JsCast + 'static>(
+pub(crate) fn listen<E: JsCast + 'static>(
     target: &web_sys::EventTarget,
     kind: &str,
     app: &Shared,
@@ -231,6 +233,7 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
             spawn_local(async move { engine_choice::apply(&app).await });
         }
     });
+    teach_events::wire(app, document)?;
     let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
     listen(&window, "resize", app, |app, _: Event| {
         let resized = app.borrow_mut().pad.fit_to_screen();

@@ -6,6 +6,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::app::{Shared, gpu_lost};
 use crate::engine::{Backend, Engine, Output};
+use crate::event_loop::now;
 
 /// Occluded copies per forward pass of "why?": a stop to check for a new drawing in between.
 const WHY_BATCH: usize = 43;
@@ -121,11 +122,4 @@ async fn why(
     }
     let scores = saliency::scores(answer.logits[winner], &logits);
     app.borrow().view.why.show(&scores);
-}
-
-/// Milliseconds on the page's clock.
-pub fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }

@@ -12,7 +12,9 @@ use crate::engine::{self, Backend, Engine};
 use crate::engine_choice;
 use crate::events;
 use crate::pad::Pad;
+use crate::personal;
 use crate::recognise;
+use crate::teaching;
 use crate::view::{PageState, View, WebGpuState, by_id, context_2d};
 
 /// The trainer's export, copied into the build by Trunk.
@@ -33,6 +35,7 @@ pub async fn start() -> Result<(), String> {
         let a = app.borrow();
         a.view.set_engine_choice(a.engines.preference);
     }
+    teaching::refresh(&app);
     events::wire(&app, &document)?;
 
     // The CPU answers long before WebGPU has compiled its shaders. WebGPU starts only then:
@@ -58,30 +61,64 @@ pub fn fatal(message: &str) {
     }
 }
 
-/// Fetches the weights and starts answering on the CPU; returns the weights, or `None` after
-/// putting the page in its error state.
-async fn start_on_cpu(app: &Shared, url: &str) -> Option<Vec<u8>> {
+/// Fetches the weights and starts answering on the CPU, with the personal weights if the user
+/// has adapted the network before; returns the weights that answer, or `None` after putting
+/// the page in its error state.
+async fn start_on_cpu(app: &Shared, url: &str) -> Option<Rc<Vec<u8>>> {
     let loaded = async {
-        let weights = engine::fetch_weights(url).await?;
+        let weights = Rc::new(engine::fetch_weights(url).await?);
         match Engine::load(&weights, Device::flex(), Backend::Cpu).await {
             Ok(cpu) => Ok((weights, Rc::new(cpu))),
             Err(e) => Err(format!("The model weights ({url}) cannot be used: {e}.")),
         }
     };
-    let (weights, cpu) = match loaded.await {
+    let (shipped, cpu) = match loaded.await {
         Ok(loaded) => loaded,
         Err(message) => {
             app.borrow().view.show_error(&message);
             return None;
         }
     };
-    app.borrow().view.set_model_info(url, &cpu.info);
-    app.borrow_mut().engines.cpu = Some(cpu.clone());
-    app.borrow().view.set_webgpu(WebGpuState::Starting);
+    app.borrow_mut().teaching.shipped = Some(shipped.clone());
+    let (weights, cpu) = match personal_weights(app).await {
+        Some((weights, personal)) => (weights, personal),
+        None => (shipped, cpu),
+    };
+    {
+        let mut a = app.borrow_mut();
+        a.view.set_model_info(&cpu.info);
+        let personal = a.teaching.personal.clone();
+        a.view
+            .teach
+            .set_model(personal.as_deref().map(Vec::as_slice));
+        a.engines.cpu = Some(cpu.clone());
+        a.view.set_webgpu(WebGpuState::Starting);
+    }
     use_engine(app, cpu, "the CPU while WebGPU starts".into());
     app.borrow().view.set_state(PageState::Ready);
     recognise::schedule(app);
     Some(weights)
+}
+
+/// The personal weights kept on this device, loaded on the CPU; a file that cannot be used is
+/// forgotten, and the page says so.
+async fn personal_weights(app: &Shared) -> Option<(Rc<Vec<u8>>, Rc<Engine>)> {
+    let saved = personal::load().await.ok().flatten()?;
+    match Engine::load(&saved, Device::flex(), Backend::Cpu).await {
+        Ok(engine) => {
+            let saved = Rc::new(saved);
+            app.borrow_mut().teaching.personal = Some(saved.clone());
+            Some((saved, Rc::new(engine)))
+        }
+        Err(e) => {
+            personal::delete().await.ok();
+            app.borrow().view.teach.say(&format!(
+                "Your saved personal model could not be used ({e}), so the shipped weights \
+                 answer. Adapt again to make a new one."
+            ));
+            None
+        }
+    }
 }
 
 /// Hands answering over to WebGPU once it has compiled its shaders, or says why it cannot.

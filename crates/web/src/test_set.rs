@@ -6,10 +6,9 @@ use std::rc::Rc;
 
 use mnist_model::idx::{self, Images};
 use mnist_model::{IMAGE_PIXELS, NUM_CLASSES};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::{self, Backend, Engine};
+use crate::event_loop::{now, pause};
 
 const IMAGES_URL: &str = "testset/t10k-images-idx3-ubyte.gz";
 const LABELS_URL: &str = "testset/t10k-labels-idx1-ubyte.gz";
@@ -142,22 +141,4 @@ pub async fn run(
     }
     tally.seconds = (now() - started) / 1000.0;
     Ok(tally)
-}
-
-/// Gives the event loop a turn: drawing, answers and the stop button go on during a run.
-async fn pause() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            window
-                .set_timeout_with_callback(resolve.unchecked_ref())
-                .ok();
-        }
-    });
-    JsFuture::from(promise).await.ok();
-}
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }

@@ -1,6 +1,7 @@
 //! Everything the page shows about the answer, through the stable `data-*` hooks that the
 //! browser tests read.
 
+use mnist_model::personal::{KEY_ADAPTED_FROM, KEY_EXAMPLES};
 use mnist_model::weights::WeightsInfo;
 use mnist_model::{Digit, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::{Clamped, JsCast};
@@ -14,6 +15,7 @@ use crate::engine_choice::{Preference, Timings};
 use crate::layers_view::LayersView;
 use crate::number_view::NumberView;
 use crate::report_view::ReportView;
+use crate::teach_view::TeachView;
 use crate::why_view::WhyView;
 
 /// `body[data-state]`: where the page as a whole stands.
@@ -79,6 +81,8 @@ pub struct View {
     pub why: WhyView,
     /// The report card on MNIST's test set.
     pub report: ReportView,
+    /// Teaching: the examples, adapting, the personal model.
+    pub teach: TeachView,
 }
 
 /// An element of the page by id, or a message naming the missing one.
@@ -131,6 +135,7 @@ impl View {
             layers: LayersView::new(document)?,
             why: WhyView::new(document)?,
             report: ReportView::new(document)?,
+            teach: TeachView::new(document)?,
         })
     }
 
@@ -163,16 +168,22 @@ impl View {
     }
 
     /// Which weights answer: `#model-info[data-checksum]` and a line in the footer.
-    pub fn set_model_info(&self, url: &str, info: &WeightsInfo) {
-        let date = info
-            .metadata
-            .get("date")
-            .map_or("", |d| d.get(..10).unwrap_or(d));
-        let text = format!(
-            "Weights: {url} ({}), trained {date}, checksum {}.",
-            info.precision(),
-            info.checksum()
-        );
+    pub fn set_model_info(&self, info: &WeightsInfo) {
+        let meta = |key: &str| info.metadata.get(key).map_or("", String::as_str);
+        let text = match info.metadata.get(KEY_EXAMPLES) {
+            Some(examples) => format!(
+                "Weights: yours, adapted to {examples} examples from {} ({}), checksum {}.",
+                meta(KEY_ADAPTED_FROM),
+                info.precision(),
+                info.checksum()
+            ),
+            None => format!(
+                "Weights: shipped ({}), trained {}, checksum {}.",
+                info.precision(),
+                meta("date").get(..10).unwrap_or(meta("date")),
+                info.checksum()
+            ),
+        };
         self.model_info.set_text_content(Some(&text));
         self.model_info
             .set_attribute("data-checksum", info.checksum())

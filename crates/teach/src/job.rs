@@ -1,0 +1,261 @@
+//! One adapting job: the shipped network on the page's kind of device, the user's examples
+//! and the replay digits through its frozen layers, then the output layer's optimiser steps,
+//! reporting each one; the result is a personal weights file.
+
+use std::cell::RefCell;
+
+use burn::tensor::{Device, Tensor};
+use mnist_model::adapt::{AdaptConfig, Adapter, variants};
+use mnist_model::network::images_tensor;
+use mnist_model::personal::{Example, decode_examples, personal_weights};
+use mnist_model::{Cnn, IMAGE_PIXELS, idx, weights};
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Response, WorkerGlobalScope};
+
+const REPLAY_IMAGES: &str = "replay/replay-images-idx3-ubyte.gz";
+const REPLAY_LABELS: &str = "replay/replay-labels-idx1-ubyte.gz";
+/// Images per forward pass while reading features (bounds the memory it takes).
+const CHUNK: usize = 100;
+
+/// MNIST training digits replayed while adapting, and their features on the last device
+/// (the layers below the output are always the shipped ones, so they are read once).
+struct Replay {
+    inputs: Vec<[f32; IMAGE_PIXELS]>,
+    labels: Vec<u8>,
+    features: Option<(&'static str, Tensor<2>)>,
+}
+
+thread_local! {
+    static REPLAY: RefCell<Option<Replay>> = const { RefCell::new(None) };
+}
+
+/// What the page asks for.
+pub struct Request {
+    weights: Vec<u8>,
+    examples: Vec<Example>,
+    webgpu: bool,
+}
+
+impl Request {
+    pub fn from_message(data: &JsValue) -> Result<Self, String> {
+        let bytes = |key: &str| {
+            js_sys::Reflect::get(data, &key.into())
+                .ok()
+                .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+                .map(|a| a.to_vec())
+                .ok_or_else(|| format!("the request has no {key}"))
+        };
+        let examples = decode_examples(&bytes("examples")?)
+            .filter(|e| !e.is_empty())
+            .ok_or("the request's examples are not examples")?;
+        let backend = js_sys::Reflect::get(data, &"backend".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        Ok(Self {
+            weights: bytes("weights")?,
+            examples,
+            webgpu: backend == "webgpu",
+        })
+    }
+}
+
+/// Runs one job, posting progress; the `done` message, or why it failed.
+pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String> {
+    let started = now();
+    let (device, backend) = device(request.webgpu).await;
+    let (base, info) = weights::decode(&request.weights, &device).map_err(|e| e.to_string())?;
+    let config = AdaptConfig::default();
+    post(&progress(0, config.steps, None, backend));
+
+    let mut rng = SmallRng::seed_from_u64(now().to_bits());
+    let (images, labels) = variants(&request.examples, &config, &device, &mut rng);
+    let user = (dense(&base, images), labels);
+    let replay = replay_features(&base, &device, backend).await?;
+    let mut adapter = Adapter::new(&base, user, replay, config, now().to_bits());
+    while !adapter.finished() {
+        let loss = read(adapter.step()).await?[0];
+        if !loss.is_finite() {
+            return Err(format!(
+                "Adapting stopped: the loss became {loss} at step {}. The model is as it was.",
+                adapter.done()
+            ));
+        }
+        post(&progress(adapter.done(), config.steps, Some(loss), backend));
+    }
+    let (weight, bias) = adapter.output();
+    let weight = read(weight.flatten::<1>(0, 1)).await?;
+    let bias = read(bias).await?;
+    // The file is written from a CPU copy: below the output layer it is the shipped network.
+    let (cpu_base, _) =
+        weights::decode(&request.weights, &Device::flex()).map_err(|e| e.to_string())?;
+    let file = personal_weights(&cpu_base, &info, weight, bias, request.examples.len())
+        .map_err(|e| e.to_string())?;
+    Ok(message(&[
+        ("kind", "done".into()),
+        ("weights", js_sys::Uint8Array::from(file.as_slice()).into()),
+        ("ms", (now() - started).into()),
+        ("backend", backend.into()),
+    ]))
+}
+
+/// WebGPU when the page answers on it and this worker can have it, else the CPU.
+async fn device(webgpu: bool) -> (Device, &'static str) {
+    let offered = js_sys::global()
+        .dyn_into::<WorkerGlobalScope>()
+        .ok()
+        .and_then(|scope| js_sys::Reflect::get(&scope.navigator(), &"gpu".into()).ok())
+        .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null());
+    if webgpu
+        && offered
+        && let Ok(device) = Device::wgpu_options().init_async().await
+    {
+        return (device, "webgpu");
+    }
+    (Device::flex(), "cpu")
+}
+
+/// `base`'s dense features of `images`, a chunk at a time.
+fn dense(base: &Cnn, images: Tensor<4>) -> Tensor<2> {
+    let total = images.dims()[0];
+    let parts = (0..total)
+        .step_by(CHUNK)
+        .map(|start| base.dense(images.clone().narrow(0, start, CHUNK.min(total - start))))
+        .collect();
+    Tensor::cat(parts, 0)
+}
+
+/// The replay digits' features on `device`, with their labels.
+async fn replay_features(
+    base: &Cnn,
+    device: &Device,
+    backend: &'static str,
+) -> Result<(Tensor<2>, Vec<u8>), String> {
+    if REPLAY.with(|r| r.borrow().is_none()) {
+        let loaded = load_replay().await?;
+        REPLAY.with(|r| *r.borrow_mut() = Some(loaded));
+    }
+    let (inputs, labels, cached) = REPLAY.with(|r| {
+        let r = r.borrow();
+        let replay = r.as_ref().expect("loaded above");
+        let cached = replay
+            .features
+            .as_ref()
+            .filter(|(b, _)| *b == backend)
+            .map(|(_, f)| f.clone());
+        (replay.inputs.clone(), replay.labels.clone(), cached)
+    });
+    let features = match cached {
+        Some(features) => features,
+        None => {
+            let features = dense(base, images_tensor(&inputs, device));
+            REPLAY.with(|r| {
+                if let Some(replay) = r.borrow_mut().as_mut() {
+                    replay.features = Some((backend, features.clone()));
+                }
+            });
+            features
+        }
+    };
+    Ok((features, labels))
+}
+
+async fn load_replay() -> Result<Replay, String> {
+    let get = |url: &'static str| async move {
+        let bytes = fetch(url)
+            .await
+            .map_err(|e| format!("Could not load the replay digits ({url}): {e}."))?;
+        idx::unpack(bytes).map_err(|p| format!("The replay digits ({url}) are damaged: {p}."))
+    };
+    let images = idx::parse_images(&get(REPLAY_IMAGES).await?)
+        .map_err(|p| format!("The replay digits are damaged: {p}."))?;
+    let labels = idx::parse_labels(&get(REPLAY_LABELS).await?)
+        .map_err(|p| format!("The replay digits are damaged: {p}."))?;
+    if images.count != labels.len() || images.count == 0 {
+        return Err("The replay digits are damaged: images and labels differ.".into());
+    }
+    Ok(Replay {
+        inputs: (0..images.count).map(|i| images.input(i)).collect(),
+        labels,
+        features: None,
+    })
+}
+
+/// The bytes at `url` (same origin), or why not.
+async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let scope: WorkerGlobalScope = js_sys::global().dyn_into().map_err(|_| "not a worker")?;
+    let response: Response = JsFuture::from(scope.fetch_with_str(url))
+        .await
+        .map_err(|e| js_error(&e))?
+        .dyn_into()
+        .map_err(|_| "not an HTTP response".to_string())?;
+    if !response.ok() {
+        return Err(format!(
+            "HTTP {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(&e))?)
+        .await
+        .map_err(|e| js_error(&e))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
+async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
+    tensor
+        .into_data_async()
+        .await
+        .map_err(|e| {
+            format!("WebGPU stopped working while adapting ({e:?}); the model is as it was.")
+        })?
+        .try_to_vec::<f32>()
+        .map_err(|e| format!("unexpected values: {e:?}"))
+}
+
+fn progress(step: usize, steps: usize, loss: Option<f32>, backend: &str) -> JsValue {
+    message(&[
+        ("kind", "progress".into()),
+        ("step", step.into()),
+        ("steps", steps.into()),
+        ("loss", loss.map_or(JsValue::NULL, JsValue::from)),
+        ("backend", backend.into()),
+    ])
+}
+
+/// Said once the worker is listening.
+pub fn ready() -> JsValue {
+    message(&[("kind", "ready".into())])
+}
+
+pub fn error(text: &str) -> JsValue {
+    message(&[("kind", "error".into()), ("message", text.into())])
+}
+
+fn message(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in fields {
+        js_sys::Reflect::set(&object, &(*key).into(), value).ok();
+    }
+    object.into()
+}
+
+fn now() -> f64 {
+    js_sys::global()
+        .dyn_into::<WorkerGlobalScope>()
+        .ok()
+        .and_then(|s| s.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn js_error(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}

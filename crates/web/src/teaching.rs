@@ -1,0 +1,349 @@
+//! Teaching the page one person's handwriting: the digits they correct are kept as examples,
+//! and adapting has the teaching worker (crates/teach) fine-tune the network's output layer on
+//! them, on the kind of device the page answers on, mixed with replayed MNIST digits. The
+//! result is a weights file like the shipped one, which then answers on every engine, is kept
+//! on the device, and can be downloaded for `trainer eval`.
+
+use std::rc::Rc;
+
+use burn::tensor::Device;
+use mnist_model::PreprocessError;
+use mnist_model::personal::{Example, encode_examples};
+use wasm_bindgen_futures::spawn_local;
+
+use crate::app::{Shared, changed, use_engine};
+use crate::engine::{Backend, Engine};
+use crate::examples::Examples;
+use crate::personal;
+use crate::teach_worker::{Reply, TeachWorker};
+
+/// How many times each digit the guided mode asks for.
+const GUIDED_TIMES: usize = 3;
+
+/// `body[data-adapt]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdaptState {
+    Idle,
+    Running,
+    Done,
+    Error,
+}
+
+impl AdaptState {
+    pub fn id(self) -> &'static str {
+        match self {
+            AdaptState::Idle => "idle",
+            AdaptState::Running => "running",
+            AdaptState::Done => "done",
+            AdaptState::Error => "error",
+        }
+    }
+}
+
+/// What the page knows about teaching.
+pub struct Teaching {
+    pub examples: Examples,
+    pub running: bool,
+    /// The shipped weights file, which adapting starts from and reset goes back to.
+    pub shipped: Option<Rc<Vec<u8>>>,
+    /// The personal weights file, while it answers.
+    pub personal: Option<Rc<Vec<u8>>>,
+    /// In the guided mode, how many examples it has asked for so far.
+    pub guide: Option<usize>,
+    /// The teaching worker, once started.
+    worker: Option<TeachWorker>,
+}
+
+impl Teaching {
+    pub fn new() -> Self {
+        Self {
+            examples: Examples::stored(),
+            running: false,
+            shipped: None,
+            personal: None,
+            guide: None,
+            worker: None,
+        }
+    }
+}
+
+/// Keeps what is on the pad (or the opened image) as an example of `label`.
+pub fn teach(app: &Shared, label: u8) {
+    let reading = app.borrow().reading();
+    let input = match reading.digits {
+        Ok(digits) if digits.len() == 1 => digits[0].input,
+        Ok(digits) if digits.len() > 1 => {
+            let n = digits.len();
+            return say(
+                app,
+                &format!("Teach one digit at a time: this is {n} digits."),
+            );
+        }
+        Ok(_) | Err(PreprocessError::Blank) => {
+            return say(app, "Draw the digit first, then say what it is.");
+        }
+        Err(e) => return say(app, &format!("This cannot be taught: {e}.")),
+    };
+    let added = app
+        .borrow_mut()
+        .teaching
+        .examples
+        .add(Example { input, label });
+    if let Err(message) = added {
+        return say(app, &message);
+    }
+    let guided = {
+        let mut a = app.borrow_mut();
+        let next = a.teaching.guide.map(|n| n + 1);
+        a.teaching.guide = next.filter(|&n| n < 10 * GUIDED_TIMES);
+        next
+    };
+    refresh(app);
+    let (count, same, kept) = {
+        let a = app.borrow();
+        let list = &a.teaching.examples.list;
+        let same = list.iter().filter(|e| e.label == label).count();
+        (list.len(), same, a.teaching.examples.kept)
+    };
+    let mut message = format!(
+        "Kept as a {label} — examples of {label}: {same}, in all: {count}. Adapt when you have \
+         taught what it misreads."
+    );
+    if !kept {
+        message.push_str(" This browser cannot store them, so they last this visit.");
+    }
+    say(app, &message);
+    if let Some(asked) = guided {
+        {
+            let mut a = app.borrow_mut();
+            a.pad.clear();
+        }
+        changed(app);
+        prompt_guide(app, asked);
+    }
+}
+
+/// Starts (or stops) the guided mode: each digit asked for [`GUIDED_TIMES`] times.
+pub fn toggle_guide(app: &Shared) {
+    let start = app.borrow().teaching.guide.is_none();
+    app.borrow_mut().teaching.guide = start.then_some(0);
+    if start {
+        prompt_guide(app, 0);
+    } else {
+        say(app, "Guided mode stopped.");
+    }
+    app.borrow().view.teach.set_guiding(start);
+}
+
+fn prompt_guide(app: &Shared, asked: usize) {
+    if asked >= 10 * GUIDED_TIMES {
+        app.borrow().view.teach.set_guiding(false);
+        return say(app, "That is every digit three times: now press Adapt.");
+    }
+    let digit = asked / GUIDED_TIMES;
+    let time = asked % GUIDED_TIMES + 1;
+    say(
+        app,
+        &format!(
+            "Write a {digit} ({time} of {GUIDED_TIMES}, bigger or smaller, anywhere on the pad), \
+             then press {digit} under the answer."
+        ),
+    );
+}
+
+pub fn delete(app: &Shared, index: usize) {
+    app.borrow_mut().teaching.examples.remove(index);
+    refresh(app);
+}
+
+pub fn delete_all(app: &Shared) {
+    app.borrow_mut().teaching.examples.clear();
+    refresh(app);
+    say(app, "Every example deleted.");
+}
+
+/// Shows the examples and what can be done with them.
+pub fn refresh(app: &Shared) {
+    let a = app.borrow();
+    a.view
+        .teach
+        .show_examples(&a.teaching.examples.list, a.teaching.running);
+}
+
+fn say(app: &Shared, message: &str) {
+    app.borrow().view.teach.say(message);
+}
+
+/// Adapts the network to the examples, unless it is already at it.
+pub fn start(app: &Shared) {
+    let job = {
+        let mut a = app.borrow_mut();
+        if a.teaching.running || a.teaching.examples.list.is_empty() {
+            return;
+        }
+        let Some(shipped) = a.teaching.shipped.clone() else {
+            return;
+        };
+        a.teaching.running = true;
+        a.view.teach.set_state(AdaptState::Running);
+        a.view.teach.progress(0, 0, None);
+        let webgpu = a.engines.active.as_ref().map(|e| e.backend) == Some(Backend::WebGpu);
+        (shipped, encode_examples(&a.teaching.examples.list), webgpu)
+    };
+    refresh(app);
+    let (shipped, examples, webgpu) = job;
+    let sent = worker(app).and_then(|w| w.adapt(&shipped, &examples, webgpu));
+    if let Err(e) = sent {
+        finished(app);
+        fail(app, &format!("The teaching worker could not start: {e}."));
+    }
+}
+
+/// The teaching worker, started on first use.
+fn worker(app: &Shared) -> Result<std::cell::Ref<'_, TeachWorker>, String> {
+    if app.borrow().teaching.worker.is_none() {
+        let weak = Rc::downgrade(app);
+        let worker = TeachWorker::start(move |reply| {
+            if let Some(app) = weak.upgrade() {
+                heard(&app, reply);
+            }
+        })?;
+        app.borrow_mut().teaching.worker = Some(worker);
+    }
+    Ok(std::cell::Ref::map(app.borrow(), |a| {
+        a.teaching.worker.as_ref().expect("started above")
+    }))
+}
+
+/// What the worker said.
+fn heard(app: &Shared, reply: Reply) {
+    match reply {
+        Reply::Progress { step, steps, loss } => {
+            app.borrow().view.teach.progress(step, steps, loss)
+        }
+        Reply::Failed(message) => {
+            // A worker that crashed is started afresh next time.
+            if let Some(worker) = app.borrow_mut().teaching.worker.take() {
+                worker.terminate();
+            }
+            finished(app);
+            fail(app, &message);
+        }
+        Reply::Done {
+            weights,
+            ms,
+            backend,
+        } => {
+            finished(app);
+            app.borrow().view.teach.set_time(ms, &backend);
+            let app = app.clone();
+            spawn_local(async move { adopt(&app, Rc::new(weights)).await });
+        }
+    }
+}
+
+fn finished(app: &Shared) {
+    app.borrow_mut().teaching.running = false;
+    refresh(app);
+}
+
+/// Makes freshly adapted weights answer, and keeps them if the browser can.
+async fn adopt(app: &Shared, bytes: Rc<Vec<u8>>) {
+    let count = app.borrow().teaching.examples.list.len();
+    if let Err(e) = install(app, bytes.clone(), true).await {
+        return fail(app, &format!("The adapted model could not be loaded: {e}."));
+    }
+    app.borrow().view.teach.set_state(AdaptState::Done);
+    let kept = match personal::save(&bytes).await {
+        Ok(()) => String::new(),
+        Err(e) => format!(
+            " This browser cannot keep it ({e}), so it answers for this visit only: \
+             download it to keep it."
+        ),
+    };
+    say(
+        app,
+        &format!(
+            "Adapted to your {count} example{}: your personal model answers now.{kept}",
+            if count == 1 { "" } else { "s" }
+        ),
+    );
+}
+
+/// Stops adapting at once; the model stays as it was.
+pub fn cancel(app: &Shared) {
+    if !app.borrow().teaching.running {
+        return;
+    }
+    if let Some(worker) = app.borrow_mut().teaching.worker.take() {
+        worker.terminate();
+    }
+    finished(app);
+    app.borrow().view.teach.set_state(AdaptState::Idle);
+    say(app, "Adapting cancelled: the model is as it was.");
+}
+
+fn fail(app: &Shared, message: &str) {
+    app.borrow().view.teach.set_state(AdaptState::Error);
+    say(app, message);
+}
+
+/// Makes `bytes` (checked weights) the weights that answer, on every engine the page has.
+pub async fn install(app: &Shared, bytes: Rc<Vec<u8>>, personal: bool) -> Result<(), String> {
+    let (gpu_device, active) = {
+        let a = app.borrow();
+        (
+            a.engines.gpu.as_ref().map(|g| g.device().clone()),
+            a.engines.active.as_ref().map(|e| e.backend),
+        )
+    };
+    let cpu = Rc::new(Engine::load(&bytes, Device::flex(), Backend::Cpu).await?);
+    let gpu = match gpu_device {
+        Some(device) => Some(Rc::new(
+            Engine::load(&bytes, device, Backend::WebGpu).await?,
+        )),
+        None => None,
+    };
+    let (answering, label) = {
+        let mut a = app.borrow_mut();
+        a.engines.cpu = Some(cpu.clone());
+        if gpu.is_some() {
+            a.engines.gpu = gpu.clone();
+        }
+        a.teaching.personal = personal.then(|| bytes.clone());
+        a.view.set_model_info(&cpu.info);
+        a.view.teach.set_model(personal.then(|| bytes.as_slice()));
+        let answering = match (active, gpu) {
+            (Some(Backend::WebGpu), Some(gpu)) => gpu,
+            _ => cpu,
+        };
+        (answering, a.engines.label.clone())
+    };
+    use_engine(app, answering, label);
+    changed(app);
+    Ok(())
+}
+
+/// Back to the shipped weights, forgetting the personal ones.
+pub fn reset(app: &Shared) {
+    let Some(shipped) = app.borrow().teaching.shipped.clone() else {
+        return;
+    };
+    let app = app.clone();
+    spawn_local(async move {
+        personal::delete().await.ok();
+        match install(&app, shipped, false).await {
+            Ok(()) => {
+                app.borrow().view.teach.set_state(AdaptState::Idle);
+                say(
+                    &app,
+                    "The shipped weights answer again; your examples are still here.",
+                );
+            }
+            Err(e) => fail(
+                &app,
+                &format!("The shipped weights could not be loaded: {e}."),
+            ),
+        }
+    });
+}

@@ -1,0 +1,185 @@
+// Teaching the page a handwriting it misreads, end to end with real pointer events: a zero with
+// a slash through it (as programmers write it) is read as 8 by the shipped weights; taught
+// three times, adapted in the teaching worker, it is read as 0 wherever it is drawn, and MNIST's
+// own 8s still as 8. The personal model survives a reload, downloads as a weights file that
+// `trainer eval` accepts, and goes away on reset. Then the faults: an empty pad, no storage, a
+// corrupt saved model. On the CPU engine (WebGPU disabled).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, launch, settled, padBox, draw, answer, DATA, TRAINER } from './harness.mjs';
+import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch({ webgpu: false });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A slashed zero: an ellipse from the top, then the slash; `cx, cy, r` in 0..1 of the pad. */
+function slashedZero(cx, cy, r, lean = 0.6) {
+  const ring = Array.from({ length: 33 }, (_, i) => {
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / 32;
+    return [cx + 0.6 * r * Math.cos(a), cy + r * Math.sin(a)];
+  });
+  const slash = [[cx - lean * r, cy + 1.1 * r], [cx + lean * r, cy - 1.1 * r]];
+  return [ring, slash];
+}
+
+async function newPage(context) {
+  const page = await context.newPage({ viewport: { width: 900, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
+  return page;
+}
+
+async function open(context) {
+  const page = await newPage(context);
+  await page.goto(server.url);
+  await settled(page);
+  return page;
+}
+
+async function clear(page) {
+  await page.click('#clear');
+}
+
+/** Draws `strokes` on a clear pad and returns the answer. */
+async function read(page, strokes) {
+  await clear(page);
+  await draw(page, strokes, await padBox(page));
+  return answer(page);
+}
+
+const dataset = (page, selector) => page.evaluate((s) => ({ ...document.querySelector(s).dataset }), selector);
+
+/** Polls from node (a promise-returning waitForFunction would pass at once). */
+async function until(page, check, timeout = 240_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(check)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${check}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const taught = [slashedZero(0.3, 0.35, 0.2), slashedZero(0.65, 0.6, 0.3, 0.5), slashedZero(0.5, 0.5, 0.12, 0.7)];
+const elsewhere = [slashedZero(0.7, 0.3, 0.16, 0.55), slashedZero(0.4, 0.65, 0.25, 0.65)];
+
+test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s stay 8; it survives a reload, downloads, and resets', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await open(context);
+  for (const zero of elsewhere) {
+    assert.equal((await read(page, zero)).digit, '8', 'the shipped weights read a slashed zero as 8');
+  }
+  assert.equal(await page.locator('#adapt').isDisabled(), true, 'nothing to adapt to yet');
+
+  for (const [i, zero] of taught.entries()) {
+    await read(page, zero);
+    await page.click('button[data-teach="0"]');
+    assert.equal((await dataset(page, '#examples')).count, String(i + 1));
+  }
+  assert.match(await page.textContent('#teach-message'), /Kept as a 0 — examples of 0: 3, in all: 3/);
+
+  await page.click('#adapt');
+  await until(page, () => document.body.dataset.adapt !== 'running');
+  assert.equal(await page.evaluate(() => document.body.dataset.adapt), 'done', await page.textContent('#teach-message'));
+  const progress = await dataset(page, '#adapt-progress');
+  assert.equal(progress.step, progress.steps);
+  assert.ok(Number(progress.loss) < 0.5, `final loss ${progress.loss}`);
+  assert.equal(await page.evaluate(() => document.body.dataset.model), 'personal');
+  await until(page, () => document.querySelector('#prediction').dataset.busy === 'false');
+
+  for (const zero of elsewhere) assert.equal((await read(page, zero)).digit, '0', 'the taught style, drawn elsewhere');
+  const eights = testDigits(DATA, 200).filter((d) => d.label === 8).slice(0, 5);
+  for (const eight of eights) {
+    const strokes = place(skeletonStrokes(eight.pixels), 0.6, [0.2, 0.2]);
+    assert.equal((await read(page, strokes)).digit, '8', 'an MNIST 8 is still an 8');
+  }
+
+  await page.reload();
+  await settled(page);
+  assert.equal(await page.evaluate(() => document.body.dataset.model), 'personal', 'kept across a reload');
+  assert.equal((await read(page, elsewhere[0])).digit, '0');
+  assert.equal((await dataset(page, '#examples')).count, '3', 'the examples too');
+  assert.match(await page.textContent('#model-info'), /yours, adapted to 3 examples/);
+
+  await page.click('#teach summary');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-weights')]);
+  const file = join(mkdtempSync(join(tmpdir(), 'personal-')), 'personal.bpk');
+  await download.saveAs(file);
+  const report = JSON.parse(execFileSync(TRAINER, ['eval', '--weights', file, '--data', DATA, '--json']).toString());
+  assert.ok(report.accuracy >= 0.993, `the personal weights read ${report.accuracy} of MNIST's test set`);
+
+  await page.click('#reset-model');
+  await until(page, () => document.body.dataset.model === 'shipped');
+  assert.equal((await read(page, elsewhere[0])).digit, '8', 'the shipped weights answer again');
+  await page.reload();
+  await settled(page);
+  assert.equal(await page.evaluate(() => document.body.dataset.model), 'shipped', 'reset is kept');
+  await context.close();
+});
+
+test('teaching refuses an empty pad and a number; examples can be deleted one by one or all', async () => {
+  const context = await browser.newContext();
+  const page = await open(context);
+  await page.click('button[data-teach="3"]');
+  assert.match(await page.textContent('#teach-message'), /Draw the digit first/);
+  assert.equal((await dataset(page, '#examples')).count, '0');
+  await read(page, [...slashedZero(0.2, 0.5, 0.12), ...slashedZero(0.75, 0.5, 0.12)]);
+  await page.click('button[data-teach="0"]');
+  assert.match(await page.textContent('#teach-message'), /one digit at a time/);
+  for (const zero of taught.slice(0, 2)) {
+    await read(page, zero);
+    await page.click('button[data-teach="0"]');
+  }
+  await page.click('#examples [data-delete="0"]');
+  assert.equal((await dataset(page, '#examples')).count, '1');
+  await page.click('#clear-examples');
+  assert.equal((await dataset(page, '#examples')).count, '0');
+  assert.equal(await page.locator('#adapt').isDisabled(), true);
+  await context.close();
+});
+
+test('without storage, adapting works for the visit and the page says it cannot keep it', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    Storage.prototype.setItem = () => { throw new DOMException('quota', 'QuotaExceededError'); };
+    Object.defineProperty(window, 'caches', { get() { throw new DOMException('denied', 'SecurityError'); } });
+  });
+  const page = await open(context);
+  await read(page, taught[0]);
+  await page.click('button[data-teach="0"]');
+  assert.match(await page.textContent('#teach-message'), /cannot store them/);
+  await page.click('#adapt');
+  await until(page, () => document.body.dataset.adapt !== 'running');
+  assert.equal(await page.evaluate(() => document.body.dataset.adapt), 'done');
+  assert.match(await page.textContent('#teach-message'), /cannot keep it/);
+  assert.equal(await page.evaluate(() => document.body.dataset.model), 'personal');
+  await context.close();
+});
+
+test('a corrupt saved model is ignored with a message, and the shipped weights answer', async () => {
+  const context = await browser.newContext();
+  const page = await open(context);
+  await page.evaluate(async () => {
+    const cache = await caches.open('personal-model');
+    await cache.put('personal/mnist-cnn.bpk', new Response(new Uint8Array([1, 2, 3, 4, 5])));
+  });
+  await page.reload();
+  await settled(page);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
+  assert.equal(await page.evaluate(() => document.body.dataset.model), 'shipped');
+  assert.match(await page.textContent('#teach-message'), /saved personal model could not be used/);
+  assert.equal((await read(page, elsewhere[0])).digit, '8');
+  await context.close();
+});
