@@ -21,11 +21,14 @@ function sizes() {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      // The test set is fetched only for the report card, not by the page's start-up.
+      // The test set is fetched only for the report card, the teaching worker and its replay
+      // digits only when the user adapts: not by the page's start-up.
       else if (!name.startsWith('.') && !name.endsWith('.json') && !path.includes('testset')) {
         const bytes = readFileSync(path);
         const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-        rows.push({ file: path.slice(DIST.length + 1), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli });
+        const file = path.slice(DIST.length + 1);
+        const onDemand = file.startsWith('mnist-teach') || file.startsWith('replay/');
+        rows.push({ file, onDemand, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli });
       }
     }
   };
@@ -116,11 +119,18 @@ const rows = sizes();
 const total = { raw: 0, gzip: 0, brotli: 0 };
 const line = (name, r) => `  ${name.padEnd(42)} ${mb(r.raw).padStart(10)} raw ${mb(r.gzip).padStart(10)} gzip ${mb(r.brotli).padStart(10)} brotli`;
 console.log('what the page loads before its first answer (dist/, without the model card and the test set):');
-for (const r of rows) {
+for (const r of rows.filter((r) => !r.onDemand)) {
   console.log(line(r.file, r));
   for (const k of Object.keys(total)) total[k] += r[k];
 }
 console.log(line('total', total));
+const adapting = { raw: 0, gzip: 0, brotli: 0 };
+console.log('fetched only when the user first adapts:');
+for (const r of rows.filter((r) => r.onDemand)) {
+  console.log(line(r.file, r));
+  for (const k of Object.keys(adapting)) adapting[k] += r[k];
+}
+console.log(line('total', adapting));
 // Auto is what a visitor gets: the page times both engines and answers on the faster.
 for (const [webgpu, engine, name] of [[true, 'auto', 'WebGPU (SwiftShader) present, engine auto'],
   [true, 'webgpu', 'WebGPU (SwiftShader) chosen'], [false, 'auto', 'no WebGPU (CPU engine)']]) {

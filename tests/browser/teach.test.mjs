@@ -129,7 +129,7 @@ test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s 
   await context.close();
 });
 
-test('teaching refuses an empty pad and a number; examples can be deleted one by one or all', async () => {
+test('teaching refuses an empty pad and a number; the guided mode asks for each digit; adapting can be cancelled; examples can be deleted one by one or all', async () => {
   const context = await browser.newContext();
   const page = await open(context);
   await page.click('button[data-teach="3"]');
@@ -142,8 +142,26 @@ test('teaching refuses an empty pad and a number; examples can be deleted one by
     await read(page, zero);
     await page.click('button[data-teach="0"]');
   }
+  await page.click('#guide');
+  assert.match(await page.textContent('#teach-message'), /Write a 0 \(1 of 3/);
+  await read(page, taught[2]);
+  await page.click('button[data-teach="5"]');
+  assert.match(await page.textContent('#teach-message'), /Write a 0 \(1 of 3/, 'another digit does not move it on');
+  await read(page, taught[2]);
+  await page.click('button[data-teach="0"]');
+  assert.match(await page.textContent('#teach-message'), /Kept as a 0.*Write a 0 \(2 of 3/);
+  assert.equal((await answer(page)).digit, '', 'the pad is cleared for the next one');
+  await page.click('#guide');
+  assert.equal((await dataset(page, '#examples')).count, '4');
   await page.click('#examples [data-delete="0"]');
-  assert.equal((await dataset(page, '#examples')).count, '1');
+  assert.equal((await dataset(page, '#examples')).count, '3');
+  await page.click('#adapt');
+  assert.equal(await page.evaluate(() => document.body.dataset.adapt), 'running');
+  assert.equal(await page.locator('#adapt').isDisabled(), true, 'one adapt at a time');
+  await page.click('#cancel-adapt');
+  assert.equal(await page.evaluate(() => document.body.dataset.adapt), 'idle');
+  assert.match(await page.textContent('#teach-message'), /cancelled: the model is as it was/);
+  assert.equal(await page.evaluate(() => document.body.dataset.model), 'shipped');
   await page.click('#clear-examples');
   assert.equal((await dataset(page, '#examples')).count, '0');
   assert.equal(await page.locator('#adapt').isDisabled(), true);

@@ -19,6 +19,8 @@ const REPLAY_IMAGES: &str = "replay/replay-images-idx3-ubyte.gz";
 const REPLAY_LABELS: &str = "replay/replay-labels-idx1-ubyte.gz";
 /// Images per forward pass while reading features (bounds the memory it takes).
 const CHUNK: usize = 100;
+/// Optimiser steps between two read-backs of the loss (each one reported as progress).
+const READ_EVERY: usize = 10;
 
 /// MNIST training digits replayed while adapting, and their features on the last device
 /// (the layers below the output are always the shipped ones, so they are read once).
@@ -30,6 +32,8 @@ struct Replay {
 
 thread_local! {
     static REPLAY: RefCell<Option<Replay>> = const { RefCell::new(None) };
+    /// The worker's WebGPU device, once had: a second one cannot be asked for.
+    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
 }
 
 /// What the page asks for.
@@ -77,10 +81,16 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
     let replay = replay_features(&base, &device, backend).await?;
     let mut adapter = Adapter::new(&base, user, replay, config, now().to_bits());
     while !adapter.finished() {
-        let loss = read(adapter.step()).await?[0];
+        let loss = adapter.step();
+        // Reading back stalls a GPU's queue (on a software adapter, most of the time a step
+        // takes), so the loss is read every few steps.
+        if !adapter.done().is_multiple_of(READ_EVERY) && !adapter.finished() {
+            continue;
+        }
+        let loss = read(loss).await?[0];
         if !loss.is_finite() {
             return Err(format!(
-                "Adapting stopped: the loss became {loss} at step {}. The model is as it was.",
+                "Adapting stopped: the loss became {loss} by step {}. The model is as it was.",
                 adapter.done()
             ));
         }
@@ -104,15 +114,19 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
 
 /// WebGPU when the page answers on it and this worker can have it, else the CPU.
 async fn device(webgpu: bool) -> (Device, &'static str) {
+    if !webgpu {
+        return (Device::flex(), "cpu");
+    }
+    if let Some(device) = WEBGPU.with(|d| d.borrow().clone()) {
+        return (device, "webgpu");
+    }
     let offered = js_sys::global()
         .dyn_into::<WorkerGlobalScope>()
         .ok()
         .and_then(|scope| js_sys::Reflect::get(&scope.navigator(), &"gpu".into()).ok())
         .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null());
-    if webgpu
-        && offered
-        && let Ok(device) = Device::wgpu_options().init_async().await
-    {
+    if offered && let Ok(device) = Device::wgpu_options().init_async().await {
+        WEBGPU.with(|d| *d.borrow_mut() = Some(device.clone()));
         return (device, "webgpu");
     }
     (Device::flex(), "cpu")

@@ -1,7 +1,8 @@
 //! What teaching the page costs and buys, measured natively with the page's own code
 //! (`mnist_model::adapt`): a style the shipped weights misread (a zero with a slash through it,
 //! read as 8) taught from three drawings, then 40 new ones read, and MNIST's test set read
-//! after adapting, for several recipes. Prints figures; not a test.
+//! after adapting, for several recipes; the last is `AdaptConfig::default()`, the page's.
+//! Prints figures; not a test.
 //!   cargo run --release -p mnist-trainer --example adapt_measure -- [data dir] [weights]
 
 use std::time::Instant;
@@ -108,43 +109,97 @@ fn main() -> anyhow::Result<()> {
         "replay  steps  batch  share  variants  rate | zeros  MNIST  0s     8s     | features ms  steps ms"
     );
     let base = AdaptConfig::default();
-    let r = AdaptConfig { rate: 3e-4, ..base };
     let recipes = [
         (
             500,
             AdaptConfig {
+                steps: 150,
+                rate: 1e-3,
+                user_share: 0.5,
+                variants: 8,
+                ..base
+            },
+        ),
+        (
+            500,
+            AdaptConfig {
+                steps: 50,
+                rate: 1e-3,
+                user_share: 0.5,
+                variants: 8,
+                ..base
+            },
+        ),
+        (
+            200,
+            AdaptConfig {
+                steps: 150,
+                rate: 1e-3,
+                user_share: 0.5,
+                variants: 8,
+                ..base
+            },
+        ),
+        (
+            1000,
+            AdaptConfig {
+                steps: 150,
+                rate: 1e-3,
+                user_share: 0.5,
+                variants: 8,
+                ..base
+            },
+        ),
+        (
+            500,
+            AdaptConfig {
+                steps: 150,
+                rate: 3e-4,
+                user_share: 0.5,
+                variants: 8,
+                ..base
+            },
+        ),
+        (
+            500,
+            AdaptConfig {
+                steps: 150,
+                rate: 1e-4,
+                user_share: 0.5,
+                variants: 8,
+                ..base
+            },
+        ),
+        (
+            500,
+            AdaptConfig {
+                steps: 150,
+                user_share: 0.5,
                 variants: 1,
-                user_share: 0.25,
-                ..r
-            },
-        ),
-        (500, AdaptConfig { variants: 2, ..r }),
-        (
-            500,
-            AdaptConfig {
-                variants: 4,
-                user_share: 0.25,
-                ..r
+                ..base
             },
         ),
         (
             500,
             AdaptConfig {
+                steps: 150,
+                user_share: 0.25,
                 variants: 1,
-                steps: 100,
-                ..r
+                ..base
             },
         ),
         (
             500,
             AdaptConfig {
+                steps: 150,
+                user_share: 0.5,
                 variants: 4,
-                user_share: 0.25,
-                steps: 300,
-                ..r
+                ..base
             },
         ),
-        (300, AdaptConfig { variants: 1, ..r }),
+        (500, AdaptConfig { steps: 150, ..base }),
+        (300, base),
+        (500, base),
     ];
     for (replay_count, config) in recipes {
         let started = Instant::now();

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Cache, Response};
+use web_sys::{Cache, CacheStorage, Response};
 
 use crate::engine::js_error;
 
@@ -12,6 +12,9 @@ const ENTRY: &str = "personal/mnist-cnn.bpk";
 
 /// The saved personal weights, if any.
 pub async fn load() -> Result<Option<Vec<u8>>, String> {
+    if !exists().await? {
+        return Ok(None);
+    }
     let cache = open().await?;
     let found = JsFuture::from(cache.match_with_str(ENTRY))
         .await
@@ -38,6 +41,9 @@ pub async fn save(bytes: &[u8]) -> Result<(), String> {
 
 /// Forgets the personal weights.
 pub async fn delete() -> Result<(), String> {
+    if !exists().await? {
+        return Ok(());
+    }
     let cache = open().await?;
     JsFuture::from(cache.delete_with_str(ENTRY))
         .await
@@ -45,13 +51,24 @@ pub async fn delete() -> Result<(), String> {
     Ok(())
 }
 
-async fn open() -> Result<Cache, String> {
+/// Whether the cache is there, without making it (opening makes one).
+async fn exists() -> Result<bool, String> {
+    let found = JsFuture::from(caches()?.has(CACHE))
+        .await
+        .map_err(|e| js_error(&e))?;
+    Ok(found.as_bool() == Some(true))
+}
+
+fn caches() -> Result<CacheStorage, String> {
     let window = web_sys::window().ok_or("no window")?;
     // Missing outside secure contexts, and in some private modes.
-    let caches = window
+    window
         .caches()
-        .map_err(|_| "this browser offers no storage for it here".to_string())?;
-    JsFuture::from(caches.open(CACHE))
+        .map_err(|_| "this browser offers no storage for it here".to_string())
+}
+
+async fn open() -> Result<Cache, String> {
+    JsFuture::from(caches()?.open(CACHE))
         .await
         .map_err(|e| js_error(&e))?
         .dyn_into()

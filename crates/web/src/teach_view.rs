@@ -71,6 +71,22 @@ impl TeachView {
 
     /// Draws every example with its label and a delete button.
     pub fn show_examples(&self, examples: &[Example], running: bool) {
+        self.draw_examples(examples);
+        self.set_buttons(examples.len(), running);
+    }
+
+    /// Which of the buttons can be pressed, for `count` examples and adapting `running` (the
+    /// thumbnails stay: drawing them again costs the page's thread a few ms each).
+    pub fn set_buttons(&self, count: usize, running: bool) {
+        self.examples
+            .set_attribute("data-count", &count.to_string())
+            .ok();
+        self.adapt.set_disabled(count == 0 || running);
+        self.clear.set_disabled(count == 0 || running);
+        self.cancel.set_disabled(!running);
+    }
+
+    fn draw_examples(&self, examples: &[Example]) {
         self.examples.set_inner_html("");
         for (i, example) in examples.iter().enumerate() {
             let Ok(figure) = self.document.create_element("figure") else {
@@ -104,12 +120,6 @@ impl TeachView {
             }
             self.examples.append_child(&figure).ok();
         }
-        self.examples
-            .set_attribute("data-count", &examples.len().to_string())
-            .ok();
-        self.adapt.set_disabled(examples.is_empty() || running);
-        self.clear.set_disabled(examples.is_empty() || running);
-        self.cancel.set_disabled(!running);
     }
 
     /// `body[data-adapt]`.

@@ -13,6 +13,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::app::{Shared, changed, use_engine};
 use crate::engine::{Backend, Engine};
+use crate::event_loop::pause;
 use crate::examples::Examples;
 use crate::personal;
 use crate::teach_worker::{Reply, TeachWorker};
@@ -92,10 +93,17 @@ pub fn teach(app: &Shared, label: u8) {
     if let Err(message) = added {
         return say(app, &message);
     }
+    // The guided mode moves on when the digit it asked for was taught.
     let guided = {
         let mut a = app.borrow_mut();
-        let next = a.teaching.guide.map(|n| n + 1);
-        a.teaching.guide = next.filter(|&n| n < 10 * GUIDED_TIMES);
+        let next = a
+            .teaching
+            .guide
+            .filter(|&asked| asked / GUIDED_TIMES == usize::from(label))
+            .map(|asked| asked + 1);
+        if let Some(next) = next {
+            a.teaching.guide = (next < 10 * GUIDED_TIMES).then_some(next);
+        }
         next
     };
     refresh(app);
@@ -105,50 +113,54 @@ pub fn teach(app: &Shared, label: u8) {
         let same = list.iter().filter(|e| e.label == label).count();
         (list.len(), same, a.teaching.examples.kept)
     };
-    let mut message = format!(
-        "Kept as a {label} — examples of {label}: {same}, in all: {count}. Adapt when you have \
-         taught what it misreads."
-    );
+    let mut message = format!("Kept as a {label} — examples of {label}: {same}, in all: {count}.");
     if !kept {
         message.push_str(" This browser cannot store them, so they last this visit.");
     }
-    say(app, &message);
-    if let Some(asked) = guided {
-        {
-            let mut a = app.borrow_mut();
-            a.pad.clear();
+    match guided {
+        Some(asked) => {
+            app.borrow_mut().pad.clear();
+            changed(app);
+            message.push(' ');
+            message.push_str(&guide_prompt(app, asked));
         }
-        changed(app);
-        prompt_guide(app, asked);
+        None => match app.borrow().teaching.guide {
+            // Still guided: it asks again for the digit it wants.
+            Some(asked) => {
+                message.push(' ');
+                message.push_str(&guide_prompt(app, asked));
+            }
+            None => message.push_str(" Adapt when you have taught what it misreads."),
+        },
     }
+    say(app, &message);
 }
 
 /// Starts (or stops) the guided mode: each digit asked for [`GUIDED_TIMES`] times.
 pub fn toggle_guide(app: &Shared) {
     let start = app.borrow().teaching.guide.is_none();
     app.borrow_mut().teaching.guide = start.then_some(0);
-    if start {
-        prompt_guide(app, 0);
-    } else {
-        say(app, "Guided mode stopped.");
-    }
     app.borrow().view.teach.set_guiding(start);
+    let message = if start {
+        guide_prompt(app, 0)
+    } else {
+        "Guided mode stopped.".to_string()
+    };
+    say(app, &message);
 }
 
-fn prompt_guide(app: &Shared, asked: usize) {
+/// What the guided mode asks for after `asked` examples.
+fn guide_prompt(app: &Shared, asked: usize) -> String {
     if asked >= 10 * GUIDED_TIMES {
         app.borrow().view.teach.set_guiding(false);
-        return say(app, "That is every digit three times: now press Adapt.");
+        return "That is every digit three times: now press Adapt.".to_string();
     }
     let digit = asked / GUIDED_TIMES;
     let time = asked % GUIDED_TIMES + 1;
-    say(
-        app,
-        &format!(
-            "Write a {digit} ({time} of {GUIDED_TIMES}, bigger or smaller, anywhere on the pad), \
-             then press {digit} under the answer."
-        ),
-    );
+    format!(
+        "Write a {digit} ({time} of {GUIDED_TIMES}, bigger or smaller, anywhere on the pad), \
+         then press {digit} under the answer."
+    )
 }
 
 pub fn delete(app: &Shared, index: usize) {
@@ -160,6 +172,14 @@ pub fn delete_all(app: &Shared) {
     app.borrow_mut().teaching.examples.clear();
     refresh(app);
     say(app, "Every example deleted.");
+}
+
+/// Which teaching buttons can be pressed now.
+fn set_buttons(app: &Shared) {
+    let a = app.borrow();
+    a.view
+        .teach
+        .set_buttons(a.teaching.examples.list.len(), a.teaching.running);
 }
 
 /// Shows the examples and what can be done with them.
@@ -190,7 +210,7 @@ pub fn start(app: &Shared) {
         let webgpu = a.engines.active.as_ref().map(|e| e.backend) == Some(Backend::WebGpu);
         (shipped, encode_examples(&a.teaching.examples.list), webgpu)
     };
-    refresh(app);
+    set_buttons(app);
     let (shipped, examples, webgpu) = job;
     let sent = worker(app).and_then(|w| w.adapt(&shipped, &examples, webgpu));
     if let Err(e) = sent {
@@ -244,11 +264,13 @@ fn heard(app: &Shared, reply: Reply) {
 
 fn finished(app: &Shared) {
     app.borrow_mut().teaching.running = false;
-    refresh(app);
+    set_buttons(app);
 }
 
 /// Makes freshly adapted weights answer, and keeps them if the browser can.
 async fn adopt(app: &Shared, bytes: Rc<Vec<u8>>) {
+    // Loading the weights is a task of its own, after the worker's message has been handled.
+    pause().await;
     let count = app.borrow().teaching.examples.list.len();
     if let Err(e) = install(app, bytes.clone(), true).await {
         return fail(app, &format!("The adapted model could not be loaded: {e}."));
@@ -297,7 +319,9 @@ pub async fn install(app: &Shared, bytes: Rc<Vec<u8>>, personal: bool) -> Result
             a.engines.active.as_ref().map(|e| e.backend),
         )
     };
+    // A turn of the event loop between the engines: each load holds the page's thread.
     let cpu = Rc::new(Engine::load(&bytes, Device::flex(), Backend::Cpu).await?);
+    pause().await;
     let gpu = match gpu_device {
         Some(device) => Some(Rc::new(
             Engine::load(&bytes, device, Backend::WebGpu).await?,
