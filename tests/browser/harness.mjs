@@ -105,9 +105,12 @@ export async function settled(page, { timeout = 180_000 } = {}) {
   }, null, { timeout });
 }
 
-/** The pad's box on the page. */
+/** The pad's box in the viewport, scrolled into view first (pointer events outside the
+ * viewport reach nothing). */
 export async function padBox(page) {
-  return page.locator('canvas#pad').boundingBox();
+  const pad = page.locator('canvas#pad');
+  await pad.scrollIntoViewIfNeeded();
+  return pad.boundingBox();
 }
 
 /** Draws `strokes` (arrays of [x, y] in 0..1 of `box`) with real mouse events. */

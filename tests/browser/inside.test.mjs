@@ -47,10 +47,10 @@ function canvasPixels(selector) {
 
 test('the panel shows every layer of the answer, on WebGPU', async () => {
   assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
-  const box = await padBox(page);
   const [digit] = testDigits(DATA, 1); // a 7
   await page.click('#inside summary');
   await page.click('button#clear');
+  const box = await padBox(page); // after the click, which may have scrolled the page
   await draw(page, place(skeletonStrokes(digit.pixels), 0.8, [0.1, 0.1]), box);
   const read = await answer(page);
   assert.equal(read.digit, String(digit.label));
@@ -115,36 +115,60 @@ test('closed, the panel is not updated; opened again, it catches up', async () =
   }, null, { timeout: 60_000 });
 });
 
-test('"why?" shows the pixels the answer rests on, by occlusion, near the ink', async () => {
-  await page.click('button#why');
-  assert.equal(await page.getAttribute('button#why', 'aria-pressed'), 'true');
-  await page.click('button#clear');
-  const [, two] = testDigits(DATA, 2);
-  await draw(page, place(skeletonStrokes(two.pixels), 0.8, [0.1, 0.1]), await padBox(page));
-  assert.equal((await answer(page)).digit, String(two.label));
-  await page.waitForFunction(() => document.querySelector('#saliency').dataset.shown === 'true', null, { timeout: 60_000 });
-  assert.equal(await page.getAttribute('#saliency', 'data-method'), 'occlusion');
-  const overlay = await page.evaluate(() => {
-    const rgba = (sel) => document.querySelector(sel).getContext('2d').getImageData(0, 0, 28, 28).data;
-    const s = rgba('#saliency');
-    const p = rgba('#preview');
-    let red = 0;
-    let far = 0;
-    for (let i = 0; i < 784; i++) {
-      if (!s[i * 4 + 3]) continue;
-      if (s[i * 4] > s[i * 4 + 2]) red += 1;
-      const [x, y] = [i % 28, Math.floor(i / 28)];
-      let near = false;
-      for (let dy = -4; dy <= 4; dy++) for (let dx = -4; dx <= 4; dx++) {
-        const [u, v] = [x + dx, y + dy];
-        if (u >= 0 && v >= 0 && u < 28 && v < 28 && p[(v * 28 + u) * 4] > 0) near = true;
-      }
-      if (!near) far += 1;
+/** Pixels of the "why?" overlay marked red (for the answer), and marked far from any ink. */
+const overlay = (p) => p.evaluate(() => {
+  const rgba = (sel) => document.querySelector(sel).getContext('2d').getImageData(0, 0, 28, 28).data;
+  const s = rgba('#saliency');
+  const p = rgba('#preview');
+  let red = 0;
+  let far = 0;
+  for (let i = 0; i < 784; i++) {
+    if (!s[i * 4 + 3]) continue;
+    if (s[i * 4] > s[i * 4 + 2]) red += 1;
+    const [x, y] = [i % 28, Math.floor(i / 28)];
+    let near = false;
+    for (let dy = -4; dy <= 4; dy++) for (let dx = -4; dx <= 4; dx++) {
+      const [u, v] = [x + dx, y + dy];
+      if (u >= 0 && v >= 0 && u < 28 && v < 28 && p[(v * 28 + u) * 4] > 0) near = true;
     }
-    return { red, far };
+    if (!near) far += 1;
+  }
+  return { red, far };
+});
+
+async function drawTwo(p) {
+  await p.click('button#clear');
+  const [, two] = testDigits(DATA, 2);
+  await draw(p, place(skeletonStrokes(two.pixels), 0.8, [0.1, 0.1]), await padBox(p));
+  assert.equal((await answer(p)).digit, String(two.label));
+}
+
+test('"why?" shows the pixels the answer rests on near the ink: by occlusion without the teaching worker, by gradient with it', async () => {
+  // Where the worker that computes gradients cannot start: occlusion, on the page's engine.
+  const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+  await context.addInitScript(() => {
+    window.Worker = class { constructor() { throw new Error('workers are blocked here'); } };
   });
-  assert.ok(overlay.red > 10, `pixels for the answer: ${overlay.red}`);
-  assert.equal(overlay.far, 0, 'blanking empty paper changes nothing');
+  const blocked = await openApp(context, server.url, { engine: 'webgpu' });
+  await blocked.click('button#why');
+  assert.equal(await blocked.getAttribute('button#why', 'aria-pressed'), 'true');
+  await drawTwo(blocked);
+  await blocked.waitForFunction(() => document.querySelector('#saliency').dataset.shown === 'true', null, { timeout: 60_000 });
+  assert.equal(await blocked.getAttribute('#saliency', 'data-method'), 'occlusion');
+  let marks = await overlay(blocked);
+  assert.ok(marks.red > 10, `pixels for the answer: ${marks.red}`);
+  assert.equal(marks.far, 0, 'blanking empty paper changes nothing');
+  assert.match(await blocked.textContent('#preview-caption'), /occlusion/);
+  await context.close();
+
+  // With the worker: the answer's gradient through Burn's autodiff, times the ink.
+  await page.click('button#why');
+  await drawTwo(page);
+  await page.waitForFunction(() => document.querySelector('#saliency').dataset.method === 'gradient', null, { timeout: 180_000 });
+  marks = await overlay(page);
+  assert.ok(marks.red > 10, `pixels for the answer: ${marks.red}`);
+  assert.equal(marks.far, 0, 'no ink, no gradient times ink');
+  assert.match(await page.textContent('#preview-caption'), /gradient/);
   await page.click('button#why');
   assert.equal(await page.getAttribute('#saliency', 'data-shown'), 'false');
 });

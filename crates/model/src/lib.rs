@@ -10,14 +10,14 @@
 //! - [`strokes`]: the same from pen strokes, each digit drawn again with a pen in proportion;
 //! - [`saliency`]: why an answer, by occlusion;
 //! - [`adapt`]: fine-tuning the output layer on one person's digits (the page's teaching;
-//!   feature `adapt`, as it needs Burn's autodiff, which the page's own build leaves out);
+//!   feature `autodiff`, which the page's own build leaves out);
 //! - [`personal`]: the taught examples as bytes, and the adapted network as a weights file;
 //! - [`augment`]: the random transformations training applies to its images.
 //!
 //! It computes on whatever Burn device it is handed and reads no files: loading and saving
 //! belong to the trainer and the page.
 
-#[cfg(feature = "adapt")]
+#[cfg(feature = "autodiff")]
 pub mod adapt;
 pub mod augment;
 pub mod calibration;

@@ -1,7 +1,9 @@
-//! Why the network answered as it did, by occlusion: the input is copied with one small
-//! square blanked at a time, all copies go through the network in one batch, and each pixel
-//! is scored by how much blanking it lowered the answer's logit. Needs nothing but a forward
-//! pass, so it works the same on every engine.
+//! Why the network answered as it did. By occlusion: the input is copied with one small square
+//! blanked at a time, all copies go through the network in one batch, and each pixel is scored
+//! by how much blanking it lowered the answer's logit; it needs nothing but a forward pass, so
+//! it works the same on every engine. By gradient ([`gradient`], feature `autodiff`): the
+//! answer's logit differentiated with respect to each input pixel, times the pixel, in one
+//! forward and backward pass.
 
 use crate::{IMAGE_PIXELS, IMAGE_SIDE};
 
@@ -40,6 +42,32 @@ pub fn scores(answer_logit: f32, occluded_logits: &[f32]) -> [f32; IMAGE_PIXELS]
     std::array::from_fn(|i| sum[i] / count[i].max(1) as f32)
 }
 
+/// Each pixel's share in the logit of `digit` for `input`: the logit's gradient with respect
+/// to the pixel, times the pixel (so zero where there is no ink), through Burn's autodiff on
+/// `device`'s autodiff twin. Positive where the ink made `digit` more likely. `[784]`, on the
+/// device, for an asynchronous read-back.
+#[cfg(feature = "autodiff")]
+pub fn gradient(
+    model: &crate::Cnn,
+    input: &[f32; IMAGE_PIXELS],
+    digit: usize,
+    device: &burn::tensor::Device,
+) -> burn::tensor::Tensor<1> {
+    use burn::module::Module;
+
+    let device = device.clone().autodiff();
+    // Validation mode: no dropout, and no gradients kept for the parameters.
+    let model = model.valid().fork(&device);
+    let image = crate::network::images_tensor(&[*input], &device).require_grad();
+    let logit = model
+        .forward(image.clone())
+        .narrow(1, digit.min(crate::NUM_CLASSES - 1), 1)
+        .sum();
+    let grads = logit.backward();
+    let gradient = image.grad(&grads).expect("the input requires its gradient");
+    (gradient * image.inner()).flatten::<1>(0, 3)
+}
+
 /// Top-left corners of the blanked squares, row by row.
 fn positions() -> impl Iterator<Item = (usize, usize)> {
     let steps = (IMAGE_SIDE - PATCH) / STRIDE + 1;
@@ -49,6 +77,46 @@ fn positions() -> impl Iterator<Item = (usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "autodiff")]
+    #[test]
+    fn the_gradient_is_zero_off_the_ink_and_matches_a_small_change_of_a_pixel() {
+        use burn::tensor::Device;
+
+        let device = Device::flex();
+        let model = crate::Cnn::new(&device);
+        let mut input = [0f32; IMAGE_PIXELS];
+        for y in 6..22 {
+            input[y * IMAGE_SIDE + 13] = 1.0;
+            input[y * IMAGE_SIDE + 14] = 0.8;
+        }
+        let scores = gradient(&model, &input, 3, &device)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
+        assert_eq!(scores.len(), IMAGE_PIXELS);
+        assert!(scores.iter().all(|s| s.is_finite()));
+        for (s, x) in scores.iter().zip(&input) {
+            if *x == 0.0 {
+                assert_eq!(*s, 0.0);
+            }
+        }
+        // Scaling one ink pixel by (1 + h) changes the logit by about h times its score.
+        let pixel = 10 * IMAGE_SIDE + 13;
+        let logit = |x: &[f32; IMAGE_PIXELS]| {
+            let (logits, _) = model.classify(&[*x], &device);
+            logits.into_data().try_to_vec::<f32>().unwrap()[3]
+        };
+        let h = 1e-2;
+        let mut nudged = input;
+        nudged[pixel] *= 1.0 + h;
+        let change = (logit(&nudged) - logit(&input)) / h;
+        assert!(
+            (change - scores[pixel]).abs() < 1e-2 + 0.05 * change.abs(),
+            "{change} vs {}",
+            scores[pixel]
+        );
+    }
 
     #[test]
     fn the_squares_cover_the_whole_input() {

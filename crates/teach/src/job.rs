@@ -1,4 +1,4 @@
-//! One adapting job: the shipped network on the page's kind of device, the user's examples
+//! One adapting job (and what the worker's messages share): the shipped network on the page's kind of device, the user's examples
 //! and the replay digits through its frozen layers, then the output layer's optimiser steps,
 //! reporting each one; the result is a personal weights file.
 
@@ -113,7 +113,7 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
 }
 
 /// WebGPU when the page answers on it and this worker can have it, else the CPU.
-async fn device(webgpu: bool) -> (Device, &'static str) {
+pub async fn device(webgpu: bool) -> (Device, &'static str) {
     if !webgpu {
         return (Device::flex(), "cpu");
     }
@@ -220,7 +220,7 @@ async fn fetch(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
-async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
+pub async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
     tensor
         .into_data_async()
         .await
@@ -250,7 +250,7 @@ pub fn error(text: &str) -> JsValue {
     message(&[("kind", "error".into()), ("message", text.into())])
 }
 
-fn message(fields: &[(&str, JsValue)]) -> JsValue {
+pub fn message(fields: &[(&str, JsValue)]) -> JsValue {
     let object = js_sys::Object::new();
     for (key, value) in fields {
         js_sys::Reflect::set(&object, &(*key).into(), value).ok();

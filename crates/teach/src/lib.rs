@@ -3,12 +3,18 @@
 //! A separate wasm, fetched only when the user first adapts, because Burn's autodiff and
 //! optimisers would otherwise weigh on every visit; a worker, so that drawing never waits.
 //!
+//! It also computes "Why this answer?" by gradient (`mnist_model::saliency::gradient`), which
+//! needs the same autodiff.
+//!
 //! Messages in: `{ weights: Uint8Array, examples: Uint8Array, backend: "webgpu" | "cpu" }`
 //! (the shipped weights file, the examples as `mnist_model::personal` bytes, where the page
-//! answers). Messages out: `{ kind: "progress", step, steps, loss, backend }`, then
-//! `{ kind: "done", weights: Uint8Array, ms, backend }` or `{ kind: "error", message }`.
+//! answers), or `{ kind: "why", … }` (see `why`). Messages out: `{ kind: "ready" }` once
+//! listening; `{ kind: "progress", step, steps, loss, backend }`, then `{ kind: "done",
+//! weights: Uint8Array, ms, backend }` or `{ kind: "error", message }`; `{ kind: "why", id,
+//! scores }` or `{ kind: "why-error", id, message }`.
 
 mod job;
+mod why;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -23,7 +29,22 @@ pub fn main() {
     };
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         spawn_local(async move {
-            let reply = match job::Request::from_message(&event.data()) {
+            let data = event.data();
+            let kind = js_sys::Reflect::get(&data, &"kind".into())
+                .ok()
+                .and_then(|k| k.as_string());
+            if kind.as_deref() == Some("why") {
+                let reply = why::run(&data).await.unwrap_or_else(|message| {
+                    let id = js_sys::Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
+                    job::message(&[
+                        ("kind", "why-error".into()),
+                        ("id", id),
+                        ("message", message.into()),
+                    ])
+                });
+                return post(&reply);
+            }
+            let reply = match job::Request::from_message(&data) {
                 Ok(request) => job::run(request, post).await,
                 Err(message) => Err(message),
             };

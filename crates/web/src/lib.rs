@@ -26,6 +26,7 @@ mod teach_worker;
 mod teaching;
 mod test_set;
 mod view;
+mod why_gradient;
 mod why_view;
 
 use mnist_model::IMAGE_PIXELS;

@@ -7,6 +7,8 @@ use wasm_bindgen_futures::spawn_local;
 use crate::app::{Shared, gpu_lost};
 use crate::engine::{Backend, Engine, Output};
 use crate::event_loop::now;
+use crate::why_gradient;
+use crate::why_view::Method;
 
 /// Occluded copies per forward pass of "why?": a stop to check for a new drawing in between.
 const WHY_BATCH: usize = 43;
@@ -83,7 +85,10 @@ pub fn schedule(app: &Shared) {
                 }
             }
             if let Some((input, answer)) = explain {
-                why(&app, &engine, generation, &input, &answer).await;
+                let digit = answer.verdict().digit;
+                if !why_gradient::request(&app, generation, &input, digit, engine.backend) {
+                    why(&app, &engine, generation, &input, &answer).await;
+                }
             }
             let mut a = app.borrow_mut();
             if a.generation == generation {
@@ -121,5 +126,5 @@ async fn why(
         }
     }
     let scores = saliency::scores(answer.logits[winner], &logits);
-    app.borrow().view.why.show(&scores);
+    app.borrow().view.why.show(&scores, Method::Occlusion);
 }

@@ -1,5 +1,6 @@
-//! The page's side of the teaching worker (crates/teach): started on the first adapt, sent a
-//! job, its messages turned into calls. Terminating it is how a job is cancelled.
+//! The page's side of the teaching worker (crates/teach): started on the first adapt or the
+//! first gradient "why?", sent jobs and requests, its messages turned into calls. Terminating
+//! it is how a job is cancelled.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,6 +25,15 @@ pub enum Reply {
         backend: String,
     },
     Failed(String),
+    /// The worker is listening (after a request made before that has been sent).
+    Ready,
+    /// The gradient saliency for request `id`.
+    Why {
+        id: u64,
+        scores: Vec<f32>,
+    },
+    /// A gradient could not be had.
+    WhyFailed(String),
 }
 
 /// A running worker and its handlers (kept alive with it).
@@ -45,9 +55,11 @@ impl TeachWorker {
         let (queue, target) = (waiting.clone(), worker.clone());
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             if is_ready(&e.data()) {
-                if let Some(Some(request)) = queue.borrow_mut().take() {
+                let pending = queue.borrow_mut().take().flatten();
+                if let Some(request) = pending {
                     target.post_message(&request).ok();
                 }
+                heard(Reply::Ready);
             } else if let Some(reply) = parse(&e.data()) {
                 heard(reply);
             }
@@ -89,6 +101,38 @@ impl TeachWorker {
             .map_err(|e| crate::engine::js_error(&e))
     }
 
+    /// Whether its wasm is listening.
+    pub fn is_ready(&self) -> bool {
+        self.waiting.borrow().is_none()
+    }
+
+    /// Asks for the gradient saliency of `input` for `digit` (request `id`), with `weights`
+    /// when the worker does not have the page's current ones.
+    pub fn explain(
+        &self,
+        id: u64,
+        input: &[f32],
+        digit: usize,
+        webgpu: bool,
+        weights: Option<&[u8]>,
+    ) -> Result<(), String> {
+        let request = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            js_sys::Reflect::set(&request, &key.into(), &value).ok();
+        };
+        set("kind", "why".into());
+        set("id", (id as f64).into());
+        set("input", js_sys::Float32Array::from(input).into());
+        set("digit", (digit as f64).into());
+        set("backend", if webgpu { "webgpu" } else { "cpu" }.into());
+        if let Some(weights) = weights {
+            set("weights", js_sys::Uint8Array::from(weights).into());
+        }
+        self.worker
+            .post_message(&request)
+            .map_err(|e| crate::engine::js_error(&e))
+    }
+
     /// Stops it at once, whatever it is doing.
     pub fn terminate(&self) {
         self.worker.terminate();
@@ -121,6 +165,14 @@ fn parse(data: &JsValue) -> Option<Reply> {
             backend: text("backend"),
         }),
         "error" => Some(Reply::Failed(text("message"))),
+        "why" => Some(Reply::Why {
+            id: number("id")? as u64,
+            scores: get("scores")?
+                .dyn_into::<js_sys::Float32Array>()
+                .ok()?
+                .to_vec(),
+        }),
+        "why-error" => Some(Reply::WhyFailed(text("message"))),
         _ => None,
     }
 }

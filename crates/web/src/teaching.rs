@@ -17,6 +17,7 @@ use crate::event_loop::pause;
 use crate::examples::Examples;
 use crate::personal;
 use crate::teach_worker::{Reply, TeachWorker};
+use crate::why_gradient;
 
 /// How many times each digit the guided mode asks for.
 const GUIDED_TIMES: usize = 3;
@@ -53,6 +54,10 @@ pub struct Teaching {
     pub guide: Option<usize>,
     /// The teaching worker, once started.
     worker: Option<TeachWorker>,
+    /// The weights the worker has for "why?" by gradient.
+    pub sent_weights: Option<Rc<Vec<u8>>>,
+    /// Whether the worker could not explain by gradient (occlusion from then on).
+    pub gradient_failed: bool,
 }
 
 impl Teaching {
@@ -64,6 +69,8 @@ impl Teaching {
             personal: None,
             guide: None,
             worker: None,
+            sent_weights: None,
+            gradient_failed: false,
         }
     }
 }
@@ -220,7 +227,7 @@ pub fn start(app: &Shared) {
 }
 
 /// The teaching worker, started on first use.
-fn worker(app: &Shared) -> Result<std::cell::Ref<'_, TeachWorker>, String> {
+pub fn worker(app: &Shared) -> Result<std::cell::Ref<'_, TeachWorker>, String> {
     if app.borrow().teaching.worker.is_none() {
         let weak = Rc::downgrade(app);
         let worker = TeachWorker::start(move |reply| {
@@ -238,16 +245,34 @@ fn worker(app: &Shared) -> Result<std::cell::Ref<'_, TeachWorker>, String> {
 /// What the worker said.
 fn heard(app: &Shared, reply: Reply) {
     match reply {
+        // Explain the drawing again: by gradient, now that the worker can.
+        Reply::Ready => {
+            let why = app.borrow().view.why.is_on();
+            if why {
+                changed(app);
+            }
+        }
+        Reply::Why { id, scores } => why_gradient::show(app, id, &scores),
+        Reply::WhyFailed(message) => why_gradient::failed(app, &message),
         Reply::Progress { step, steps, loss } => {
             app.borrow().view.teach.progress(step, steps, loss)
         }
         Reply::Failed(message) => {
-            // A worker that crashed is started afresh next time.
-            if let Some(worker) = app.borrow_mut().teaching.worker.take() {
+            // A worker that crashed is started afresh next time, and needs the weights again.
+            let (worker, adapting) = {
+                let mut a = app.borrow_mut();
+                a.teaching.sent_weights = None;
+                (a.teaching.worker.take(), a.teaching.running)
+            };
+            if let Some(worker) = worker {
                 worker.terminate();
             }
-            finished(app);
-            fail(app, &message);
+            if adapting {
+                finished(app);
+                fail(app, &message);
+            } else {
+                why_gradient::failed(app, &message);
+            }
         }
         Reply::Done {
             weights,
@@ -297,7 +322,12 @@ pub fn cancel(app: &Shared) {
     if !app.borrow().teaching.running {
         return;
     }
-    if let Some(worker) = app.borrow_mut().teaching.worker.take() {
+    let worker = {
+        let mut a = app.borrow_mut();
+        a.teaching.sent_weights = None;
+        a.teaching.worker.take()
+    };
+    if let Some(worker) = worker {
         worker.terminate();
     }
     finished(app);

@@ -20,8 +20,39 @@ pub struct WhyView {
 
 const CAPTION: &str = "What the network sees: 28×28 pixels, the way MNIST digits were made.";
 const CAPTION_WHY: &str = "Red: ink that made this answer more likely; blue: ink that argued \
-    against it. Found by occlusion: 169 copies of the input, each with a 4×4 square blanked, \
-    in one pass.";
+    against it.";
+
+/// How the overlay was found (`#saliency[data-method]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Copies of the input with a small square blanked: forward passes only, any engine.
+    Occlusion,
+    /// The answer's gradient with respect to the input, through Burn's autodiff in the
+    /// teaching worker.
+    Gradient,
+}
+
+impl Method {
+    fn id(self) -> &'static str {
+        match self {
+            Method::Occlusion => "occlusion",
+            Method::Gradient => "gradient",
+        }
+    }
+
+    fn caption(self) -> &'static str {
+        match self {
+            Method::Occlusion => {
+                "Found by occlusion: 169 copies of the input, each with a 4×4 square \
+                 blanked, in one pass (the gradient comes once the teaching worker has loaded)."
+            }
+            Method::Gradient => {
+                "Found by gradient: how the answer's score changes with each pixel's ink, \
+                 through Burn's autodiff."
+            }
+        }
+    }
+}
 
 impl WhyView {
     pub fn new(document: &Document) -> Result<Self, String> {
@@ -54,8 +85,11 @@ impl WhyView {
         on
     }
 
-    /// Paints each pixel's score, scaled by the largest either way.
-    pub fn show(&self, scores: &[f32; IMAGE_PIXELS]) {
+    /// Paints each pixel's score, scaled by the largest either way, and says how it was found.
+    pub fn show(&self, scores: &[f32; IMAGE_PIXELS], method: Method) {
+        self.canvas.set_attribute("data-method", method.id()).ok();
+        self.caption
+            .set_text_content(Some(&format!("{CAPTION_WHY} {}", method.caption())));
         let top = scores.iter().fold(0f32, |m, s| m.max(s.abs())).max(1e-6);
         let mut rgba = Vec::with_capacity(IMAGE_PIXELS * 4);
         for &s in scores {
