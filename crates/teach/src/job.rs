@@ -1,6 +1,7 @@
-//! One adapting job (and what the worker's messages share): the shipped network on the page's kind of device, the user's examples
-//! and the replay digits through its frozen layers, then the output layer's optimiser steps,
-//! reporting each one; the result is a personal weights file.
+//! One adapting job: the shipped network on the page's kind of device, the user's examples and
+//! the replay digits through its frozen layers, then the output layer's optimiser steps,
+//! reporting each one; the result is a personal weights file. Also what the worker's other
+//! requests share: the device, read-backs, messages.
 
 use std::cell::RefCell;
 
@@ -87,7 +88,7 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
         if !adapter.done().is_multiple_of(READ_EVERY) && !adapter.finished() {
             continue;
         }
-        let loss = read(loss).await?[0];
+        let loss = read(loss).await.map_err(lost)?[0];
         if !loss.is_finite() {
             return Err(format!(
                 "Adapting stopped: the loss became {loss} by step {}. The model is as it was.",
@@ -97,11 +98,16 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
         post(&progress(adapter.done(), config.steps, Some(loss), backend));
     }
     let (weight, bias) = adapter.output();
-    let weight = read(weight.flatten::<1>(0, 1)).await?;
-    let bias = read(bias).await?;
+    let weight = read(weight.flatten::<1>(0, 1)).await.map_err(lost)?;
+    let bias = read(bias).await.map_err(lost)?;
     // The file is written from a CPU copy: below the output layer it is the shipped network.
-    let (cpu_base, _) =
-        weights::decode(&request.weights, &Device::flex()).map_err(|e| e.to_string())?;
+    let cpu_base = if backend == "cpu" {
+        base
+    } else {
+        weights::decode(&request.weights, &Device::flex())
+            .map_err(|e| e.to_string())?
+            .0
+    };
     let file = personal_weights(&cpu_base, &info, weight, bias, request.examples.len())
         .map_err(|e| e.to_string())?;
     Ok(message(&[
@@ -224,11 +230,14 @@ pub async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
     tensor
         .into_data_async()
         .await
-        .map_err(|e| {
-            format!("WebGPU stopped working while adapting ({e:?}); the model is as it was.")
-        })?
+        .map_err(|e| format!("reading back failed ({e:?})"))?
         .try_to_vec::<f32>()
         .map_err(|e| format!("unexpected values: {e:?}"))
+}
+
+/// A read-back that failed while adapting: the device is gone (a GPU lost).
+fn lost(reason: String) -> String {
+    format!("The device stopped working while adapting: {reason}. The model is as it was.")
 }
 
 fn progress(step: usize, steps: usize, loss: Option<f32>, backend: &str) -> JsValue {

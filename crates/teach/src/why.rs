@@ -1,17 +1,23 @@
-//! "Why this answer?" by gradient: the page's current weights on the page's kind of device,
-//! kept between requests, and each request's input differentiated for its answer.
+//! "Why this answer?" by gradient: the page's current weights file, kept between requests and
+//! loaded on the device of the page's engine (again when that changes), and each request's
+//! input differentiated for its answer.
 
 use std::cell::RefCell;
 
-use burn::tensor::Device;
 use mnist_model::{Cnn, IMAGE_PIXELS, saliency, weights};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::job::{device, message, read};
 
+/// The weights file the page answers with, and the network from it on the last request's
+/// device.
+struct Current {
+    file: Vec<u8>,
+    model: Option<(Cnn, &'static str)>,
+}
+
 thread_local! {
-    /// The weights the page answers with, on the device of the last request.
-    static MODEL: RefCell<Option<(Cnn, &'static str)>> = const { RefCell::new(None) };
+    static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
 }
 
 /// Answers `{ kind: "why", id, input: Float32Array(784), digit, backend, weights? }` (the
@@ -31,18 +37,21 @@ pub async fn run(data: &JsValue) -> Result<JsValue, String> {
         .ok_or("the request's input is not 784 values")?;
     let webgpu = get("backend").and_then(|v| v.as_string()).as_deref() == Some("webgpu");
     let (device, backend) = device(webgpu).await;
-    let weights = get("weights").and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());
-    let stale = MODEL.with(|m| m.borrow().as_ref().is_none_or(|(_, b)| *b != backend));
-    if let Some(weights) = weights {
-        load(&weights.to_vec(), &device, backend)?;
-    } else if stale {
-        return Err("the worker has no weights for this device".into());
+    if let Some(weights) = get("weights").and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok()) {
+        let file = weights.to_vec();
+        CURRENT.with(|c| *c.borrow_mut() = Some(Current { file, model: None }));
     }
-    let scores = MODEL.with(|m| {
-        let model = m.borrow();
-        let (model, _) = model.as_ref().expect("loaded above");
-        saliency::gradient(model, &input, digit as usize, &device)
-    });
+    let scores = CURRENT.with(|c| {
+        let mut current = c.borrow_mut();
+        let current = current.as_mut().ok_or("the worker has no weights yet")?;
+        // The page moved to another engine since: the same weights on its device.
+        if current.model.as_ref().is_none_or(|(_, b)| *b != backend) {
+            let (model, _) = weights::decode(&current.file, &device).map_err(|e| e.to_string())?;
+            current.model = Some((model, backend));
+        }
+        let (model, _) = current.model.as_ref().expect("loaded above");
+        Ok::<_, String>(saliency::gradient(model, &input, digit as usize, &device))
+    })?;
     let scores = read(scores).await?;
     Ok(message(&[
         ("kind", "why".into()),
@@ -52,10 +61,4 @@ pub async fn run(data: &JsValue) -> Result<JsValue, String> {
             js_sys::Float32Array::from(scores.as_slice()).into(),
         ),
     ]))
-}
-
-fn load(bytes: &[u8], device: &Device, backend: &'static str) -> Result<(), String> {
-    let (model, _) = weights::decode(bytes, device).map_err(|e| e.to_string())?;
-    MODEL.with(|m| *m.borrow_mut() = Some((model, backend)));
-    Ok(())
 }

@@ -108,99 +108,34 @@ fn main() -> anyhow::Result<()> {
     println!(
         "replay  steps  batch  share  variants  rate | zeros  MNIST  0s     8s     | features ms  steps ms"
     );
-    let base = AdaptConfig::default();
-    let recipes = [
-        (
-            500,
-            AdaptConfig {
-                steps: 150,
-                rate: 1e-3,
-                user_share: 0.5,
-                variants: 8,
-                ..base
-            },
-        ),
-        (
-            500,
-            AdaptConfig {
-                steps: 50,
-                rate: 1e-3,
-                user_share: 0.5,
-                variants: 8,
-                ..base
-            },
-        ),
-        (
-            200,
-            AdaptConfig {
-                steps: 150,
-                rate: 1e-3,
-                user_share: 0.5,
-                variants: 8,
-                ..base
-            },
-        ),
-        (
-            1000,
-            AdaptConfig {
-                steps: 150,
-                rate: 1e-3,
-                user_share: 0.5,
-                variants: 8,
-                ..base
-            },
-        ),
-        (
-            500,
-            AdaptConfig {
-                steps: 150,
-                rate: 3e-4,
-                user_share: 0.5,
-                variants: 8,
-                ..base
-            },
-        ),
-        (
-            500,
-            AdaptConfig {
-                steps: 150,
-                rate: 1e-4,
-                user_share: 0.5,
-                variants: 8,
-                ..base
-            },
-        ),
-        (
-            500,
-            AdaptConfig {
-                steps: 150,
-                user_share: 0.5,
-                variants: 1,
-                ..base
-            },
-        ),
-        (
-            500,
-            AdaptConfig {
-                steps: 150,
-                user_share: 0.25,
-                variants: 1,
-                ..base
-            },
-        ),
-        (
-            500,
-            AdaptConfig {
-                steps: 150,
-                user_share: 0.5,
-                variants: 4,
-                ..base
-            },
-        ),
-        (500, AdaptConfig { steps: 150, ..base }),
-        (300, base),
-        (500, base),
+    // (replay digits, steps, share of the user's examples, forms of each example, Adam rate)
+    let table = [
+        (500, 150, 0.5, 8, 1e-3),
+        (500, 50, 0.5, 8, 1e-3),
+        (200, 150, 0.5, 8, 1e-3),
+        (1000, 150, 0.5, 8, 1e-3),
+        (500, 150, 0.5, 8, 3e-4),
+        (500, 150, 0.5, 8, 1e-4),
+        (500, 150, 0.5, 1, 3e-4),
+        (500, 150, 0.25, 1, 3e-4),
+        (500, 150, 0.5, 4, 3e-4),
+        (500, 150, 0.25, 4, 3e-4),
+        (300, 300, 0.25, 4, 3e-4),
     ];
+    let recipes = table
+        .map(|(replay, steps, user_share, variants, rate)| {
+            let config = AdaptConfig {
+                steps,
+                user_share,
+                variants,
+                rate,
+                ..AdaptConfig::default()
+            };
+            (replay, config)
+        })
+        .into_iter()
+        // Last, the page's own recipe.
+        .chain([(500, AdaptConfig::default())]);
     for (replay_count, config) in recipes {
         let started = Instant::now();
         let mut rng = SmallRng::seed_from_u64(1);
