@@ -35,6 +35,7 @@ use wasm_bindgen_futures::spawn_local;
 
 #[wasm_bindgen(start)]
 pub fn main() {
+    mnist_model::wasm::run_constructors();
     console_error_panic_hook::set_once();
     spawn_local(async {
         if let Err(message) = startup::start().await {
