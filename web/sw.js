@@ -6,7 +6,7 @@
 const VERSION = 'unstamped';
 const CACHE = `mnist-${VERSION}`;
 const APP_FILES = [
-  './', 'boot.js', 'mnist-web.js', 'mnist-web_bg.wasm', 'style.css', 'model/mnist-cnn.bpk',
+  './', 'boot.js', 'engine-worker.js', 'mnist-web.js', 'mnist-web_bg.wasm', 'style.css', 'model/mnist-cnn.bpk',
   'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
 ];
 

@@ -1,7 +1,8 @@
 // The release build in real headless Chromium (WebGPU on SwiftShader), driven with real
 // pointer events: readiness (the CPU first, then the faster engine by measurement, or the one
 // chosen), recognition of drawn digits, undo/clear, parity with the native model on WebGPU,
-// the CPU fallback, and the error state for bad weights.
+// the CPU fallback, the engine worker and the page's own thread where it fails, and the error
+// state for bad weights.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ test('the page answers on the CPU at once, then on the faster engine, timed on b
   const faster = webgpuMs < cpuMs ? 'webgpu' : 'cpu';
   assert.equal(body.backend, faster, JSON.stringify(engine));
   assert.match(await p.locator('#status').textContent(), /the faster engine here \(\d+ ms an answer/);
+  assert.equal(body.thread, 'worker', 'the network runs in the engine worker');
   const states = (await p.evaluate(() => window.__states)).map(({ state, backend, webgpu }) => `${state}/${backend}/${webgpu}`);
   const ready = states.filter((s) => s.startsWith('ready/'));
   assert.deepEqual([...new Set(ready)], ['ready/cpu/starting', `ready/${faster}/ready`], states.join(' → '));
@@ -193,13 +195,19 @@ test('an opened photo of a digit on paper is recognised; unreadable files and bo
 test('when the GPU device is lost the page moves to the CPU and keeps answering', async () => {
   const p = await browser.newPage();
   await chooseEngine(p, 'webgpu');
-  // Keep a handle on the device the app gets, to destroy it as a driver reset would.
-  await p.addInitScript(() => {
-    const request = GPUAdapter.prototype.requestDevice;
-    GPUAdapter.prototype.requestDevice = async function (...args) {
-      window.__gpuDevice = await request.apply(this, args);
-      return window.__gpuDevice;
-    };
+  // Keep a handle on the device the engine worker gets, to destroy it as a driver reset would:
+  // the worker asks for it only after loading the CPU engine, well after it starts.
+  let engineWorker;
+  p.on('worker', (w) => {
+    if (!w.url().endsWith('engine-worker.js')) return;
+    engineWorker = w;
+    w.evaluate(() => {
+      const request = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (...args) {
+        self.__gpuDevice = await request.apply(this, args);
+        return self.__gpuDevice;
+      };
+    });
   });
   await p.goto(server.url);
   await settled(p);
@@ -207,13 +215,53 @@ test('when the GPU device is lost the page moves to the CPU and keeps answering'
   const box = await padBox(p);
   await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], box);
   assert.equal((await answer(p)).digit, '1');
-  await p.evaluate(async () => { window.__gpuDevice.destroy(); await window.__gpuDevice.lost; });
+  await engineWorker.evaluate(async () => { self.__gpuDevice.destroy(); await self.__gpuDevice.lost; });
   await p.click('button#clear');
   await draw(p, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]], box); // a 7
   assert.equal((await answer(p)).digit, '7');
   assert.deepEqual(await engines(p), { state: 'ready', backend: 'cpu', webgpu: 'lost' });
   assert.match(await p.locator('#status').textContent(), /CPU \(WebGPU stopped working/);
   await p.close();
+});
+
+test('where the engine worker cannot start, or stops, the page answers on its own thread and says so', async () => {
+  // Workers refused (an old browser, a policy): the engines load on the page's thread.
+  const refused = await browser.newContext({ viewport: { width: 900, height: 900 } });
+  await refused.addInitScript(() => {
+    window.Worker = class { constructor() { throw new Error('workers are blocked here'); } };
+  });
+  const p = await openApp(refused, server.url);
+  assert.equal(await p.evaluate(() => document.body.dataset.thread), 'page');
+  assert.match(await p.locator('#status').textContent(), /on the page's thread \(workers are blocked here\)/);
+  await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(p));
+  assert.equal((await answer(p)).digit, '1');
+  await refused.close();
+
+  // The worker crashes after start-up: the page loads the network itself and carries on.
+  const crashing = await browser.newContext({ viewport: { width: 900, height: 900 } });
+  await crashing.addInitScript(() => {
+    const Original = window.Worker;
+    window.__workers = [];
+    window.Worker = class extends Original {
+      constructor(...args) { super(...args); window.__workers.push([String(args[0]), this]); }
+    };
+  });
+  const q = await openApp(crashing, server.url);
+  assert.equal(await q.evaluate(() => document.body.dataset.thread), 'worker');
+  const box = await padBox(q);
+  await draw(q, [[[0.5, 0.15], [0.5, 0.85]]], box);
+  assert.equal((await answer(q)).digit, '1');
+  await q.evaluate(() => {
+    const [, worker] = window.__workers.find(([url]) => url.endsWith('engine-worker.js'));
+    worker.terminate();
+    worker.dispatchEvent(new ErrorEvent('error', { message: 'out of memory' }));
+  });
+  await q.waitForFunction(() => document.body.dataset.thread === 'page' && document.body.dataset.state === 'ready');
+  await q.click('button#clear');
+  await draw(q, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]], box); // a 7
+  assert.equal((await answer(q)).digit, '7');
+  assert.match(await q.locator('#status').textContent(), /on the page's thread \(the engine worker stopped: out of memory\)/);
+  await crashing.close();
 });
 
 test('without WebGPU the page runs on the CPU and still answers', async () => {

@@ -2,8 +2,9 @@
 // navigation to `ready` (answering on the CPU) and to the engine settled, which engine the page
 // picks and how it timed them, the page's start-up marks, pen-up-to-answer latency and its
 // stages (pad pixels + preprocess; network with upload and read-back), the same with the "look
-// inside" panel open, in headless Chromium: WebGPU on SwiftShader with the engine on auto and
-// with WebGPU chosen, and without WebGPU. Prints figures; asserts nothing.
+// inside" panel open, the page's longest task and frame gap while drawing, in headless
+// Chromium: WebGPU on SwiftShader with the engine on auto and with WebGPU chosen, and without
+// WebGPU. Prints figures; asserts nothing.
 //   node tests/browser/bench.mjs [runs]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,7 @@ async function timings(webgpu, engine) {
   const modelOpen = [];
   const digits = testDigits(DATA, runs);
   let picked;
+  let longest;
   try {
     for (let i = 0; i < Math.min(runs, 5); i++) {
       const context = await browser.newContext();
@@ -72,6 +74,19 @@ async function timings(webgpu, engine) {
     picked = await page.evaluate(() => ({ backend: document.body.dataset.backend, ...document.querySelector('#engine')?.dataset }));
     const box = await padBox(page);
     await page.evaluate(() => {
+      // The page's thread while drawing: its longest task (the browser reports those over
+      // 50 ms) and the longest gap between two frames.
+      window.__longest = { task: 0, frameGap: 0 };
+      window.__drawn = [];
+      window.__tasks = [];
+      new PerformanceObserver((list) => window.__tasks.push(...list.getEntries())).observe({ type: 'longtask' });
+      let last = null;
+      const frame = (t) => {
+        if (last !== null && window.__drawing) window.__longest.frameGap = Math.max(window.__longest.frameGap, t - last);
+        last = t;
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
       window.__penUp = [];
       const pad = document.querySelector('#pad');
       const prediction = document.querySelector('#prediction');
@@ -90,9 +105,10 @@ async function timings(webgpu, engine) {
       for (const digit of digits) {
         await page.click('button#clear');
         await answer(page);
-        await page.evaluate(() => window.__penUp.splice(0));
+        await page.evaluate(() => { window.__penUp.splice(0); window.__drawing = performance.now(); });
         await draw(page, place(skeletonStrokes(digit.pixels), 0.7, [0.15, 0.15]), box);
         await answer(page);
+        await page.evaluate(() => { window.__drawn.push([window.__drawing, performance.now()]); window.__drawing = false; });
         // The answer may already be final when the pen lifts: that counts as 0 ms.
         const last = await page.evaluate(() => window.__penUp.at(-1) ?? 0);
         (open ? penUpOpen : penUp).push(last);
@@ -103,6 +119,11 @@ async function timings(webgpu, engine) {
         (open ? modelOpen : model).push(Number(stages.modelMs));
       }
     }
+    longest = await page.evaluate(() => {
+      // Tasks that began while a digit was drawn and answered (not opening the panel).
+      const during = window.__tasks.filter((t) => window.__drawn.some(([a, b]) => t.startTime >= a && t.startTime <= b));
+      return { ...window.__longest, task: Math.max(0, ...during.map((t) => t.duration)) };
+    });
   } finally {
     await browser.close();
     await server.close();
@@ -111,7 +132,7 @@ async function timings(webgpu, engine) {
     marks: Object.entries(marks).map(([name, at]) => `${name} ${median(at).toFixed(0)}`).join(', '),
     ready: median(ready), settled: median(settle), penUp: median(penUp), penUpMax: Math.max(...penUp),
     prepare: median(prepare), model: median(model), firstModel: model[0],
-    penUpOpen: median(penUpOpen), modelOpen: median(modelOpen), picked,
+    penUpOpen: median(penUpOpen), modelOpen: median(modelOpen), picked, longest,
   };
 }
 
@@ -141,6 +162,8 @@ for (const [webgpu, engine, name] of [[true, 'auto', 'WebGPU (SwiftShader) prese
     `pen-up to answer ${t.penUp.toFixed(1)} ms median, ${t.penUpMax.toFixed(1)} ms worst (${runs} digits); ` +
     `per answer: preprocess ${t.prepare.toFixed(1)} ms, network ${t.model.toFixed(1)} ms median ` +
     `(first answer's network ${t.firstModel.toFixed(1)} ms)`);
+  console.log(`  the page's thread while drawing (closed and open): longest task ${t.longest.task ? `${t.longest.task.toFixed(0)} ms` : 'none over 50 ms'}, ` +
+    `longest gap between frames ${t.longest.frameGap.toFixed(0)} ms`);
   console.log(`  with "look inside" open: pen-up to answer ${t.penUpOpen.toFixed(1)} ms median, ` +
     `network with the layers' read-back ${t.modelOpen.toFixed(1)} ms median (closed: ${t.penUp.toFixed(1)} and ${t.model.toFixed(1)} ms)`);
   console.log(`  start-up, ms from navigation (medians): ${t.marks}`);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use mnist_model::{Bitmap, Digit, PreprocessError, segment, segment_strokes};
 
-use crate::engine::Engine;
+use crate::engine::{Backend, Engine, Host};
 use crate::engine_choice::Preference;
 use crate::pad::Pad;
 use crate::recognise;
@@ -41,6 +41,10 @@ impl Reading {
 
 /// The engines the page has loaded, and which one answers.
 pub struct Engines {
+    /// Where new engines are loaded: the engine worker, or the page's thread.
+    pub host: Host,
+    /// Why the engines run on the page's thread (the worker could not start, or stopped).
+    pub off_worker: Option<String>,
     /// The engine that answers.
     pub active: Option<Rc<Engine>>,
     /// Where it runs, as the status line says it.
@@ -87,6 +91,8 @@ impl App {
             view,
             source: Source::Pad,
             engines: Engines {
+                host: Host::Page,
+                off_worker: None,
                 active: None,
                 label: String::new(),
                 cpu: None,
@@ -131,6 +137,7 @@ pub fn use_engine(app: &Shared, engine: Rc<Engine>, label: String) {
     {
         let mut a = app.borrow_mut();
         a.view.set_backend(engine.backend);
+        a.view.set_thread(matches!(engine.host(), Host::Worker(_)));
         a.engines.active = Some(engine);
     }
     set_label(app, label);
@@ -150,9 +157,34 @@ pub fn gpu_lost(app: &Shared, message: &str) {
     app.borrow().view.set_webgpu(WebGpuState::Lost);
 }
 
+/// `weights` made into an engine of kind `backend` where the page's engines live; if the
+/// engine worker has stopped meanwhile, on the page's thread from then on.
+pub async fn load_engine(
+    app: &Shared,
+    weights: &[u8],
+    backend: Backend,
+) -> Result<Rc<Engine>, String> {
+    let host = app.borrow().engines.host.clone();
+    let loaded = match (host.load(weights, backend).await, &host) {
+        (Err(_), Host::Worker(worker)) if worker.has_stopped() => {
+            {
+                let mut a = app.borrow_mut();
+                a.engines.host = Host::Page;
+                a.engines.off_worker = Some("the engine worker stopped".into());
+            }
+            Host::Page.load(weights, backend).await
+        }
+        (loaded, _) => loaded,
+    };
+    loaded.map(Rc::new)
+}
+
 /// Says on the status line where answers come from, and keeps it for the timings that follow.
-fn set_label(app: &Shared, label: String) {
+fn set_label(app: &Shared, mut label: String) {
     let mut a = app.borrow_mut();
+    if let Some(why) = &a.engines.off_worker {
+        label = format!("{label}, on the page's thread ({why})");
+    }
     a.view.set_status(&format!("Running on {label}."));
     a.engines.label = label;
 }

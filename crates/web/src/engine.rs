@@ -1,5 +1,9 @@
 //! The model in the browser: the shared `Cnn` on Burn's CPU backend (flex) or on its wgpu
-//! backend (WebGPU), from the trainer's weights file fetched at start-up.
+//! backend (WebGPU), from the trainer's weights file. An engine computes either on this
+//! thread or in the engine worker (`engine_worker`), behind the same methods.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
@@ -7,8 +11,9 @@ use mnist_model::calibration::Verdict;
 use mnist_model::network::images_tensor;
 use mnist_model::weights::WeightsInfo;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+
+use crate::browser::{mark, offers_webgpu};
+use crate::engine_worker::EngineWorker;
 
 /// Where inference runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +29,12 @@ impl Backend {
             Backend::WebGpu => "webgpu",
             Backend::Cpu => "cpu",
         }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        [Backend::WebGpu, Backend::Cpu]
+            .into_iter()
+            .find(|b| b.id() == id)
     }
 }
 
@@ -41,27 +52,104 @@ impl Output {
     }
 }
 
-/// The loaded network on its device.
+/// What every layer made of one input, flattened map by map (channels, then rows), after ReLU.
+#[derive(Debug, Clone)]
+pub struct LayerMaps {
+    pub conv1: Vec<f32>,
+    pub pool1: Vec<f32>,
+    pub conv2: Vec<f32>,
+    pub pool2: Vec<f32>,
+    pub dense: Vec<f32>,
+}
+
+/// The values one forward pass reads back, as parts of the given lengths: the answers (ten
+/// logits and ten probabilities per input), then, when asked for, the first input's layers.
+/// What the engine worker sends back.
+#[derive(Debug, Clone, Default)]
+pub struct Readout {
+    pub values: Vec<f32>,
+    pub lengths: Vec<usize>,
+}
+
+/// Where an engine computes.
+enum Place {
+    /// On this thread, on `device`.
+    Here {
+        model: Box<Cnn>,
+        device: Device,
+        /// From the weights file: makes the probabilities honest (see
+        /// `mnist_model::calibration`).
+        temperature: f32,
+    },
+    /// In the engine worker, as its engine `id`.
+    Worker { worker: Rc<EngineWorker>, id: u32 },
+}
+
+/// The loaded network.
 pub struct Engine {
-    model: Cnn,
-    device: Device,
-    /// From the weights file: makes the probabilities honest (see `mnist_model::calibration`).
-    temperature: f32,
+    place: Place,
     pub backend: Backend,
     /// What the weights file says about itself (precision, date, checksum).
     pub info: WeightsInfo,
 }
 
+/// Where engines are loaded: the engine worker, or the page's own thread when the worker
+/// cannot run.
+#[derive(Clone)]
+pub enum Host {
+    Page,
+    Worker(Rc<EngineWorker>),
+}
+
+impl Host {
+    /// The weights file made into an engine of kind `backend`, warmed up.
+    pub async fn load(&self, weights: &[u8], backend: Backend) -> Result<Engine, String> {
+        match self {
+            Host::Page => Engine::load_here(weights, backend).await,
+            Host::Worker(worker) => worker.load(weights, backend).await,
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's WebGPU device, once had: a page or a worker gets only one.
+    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+}
+
+/// This thread's WebGPU device, or why there is none.
+async fn webgpu() -> Result<Device, String> {
+    if let Some(device) = WEBGPU.with(|d| d.borrow().clone()) {
+        return Ok(device);
+    }
+    if !offers_webgpu() {
+        return Err("this browser does not offer WebGPU".into());
+    }
+    let device = Device::wgpu_options().init_async().await.map_err(|e| {
+        web_sys::console::warn_1(&format!("WebGPU: {e}").into());
+        "no usable WebGPU adapter".to_string()
+    })?;
+    mark("webgpu device");
+    WEBGPU.with(|d| *d.borrow_mut() = Some(device.clone()));
+    Ok(device)
+}
+
 impl Engine {
-    /// Puts the weights file on `device` (of kind `backend`) and runs the model once, so that
-    /// the first real answer does not pay for shader compilation or first allocations.
-    pub async fn load(weights: &[u8], device: Device, backend: Backend) -> Result<Engine, String> {
+    /// Puts the weights file on this thread's device of kind `backend` and runs the model
+    /// once, so that the first real answer does not pay for shader compilation or first
+    /// allocations.
+    pub async fn load_here(weights: &[u8], backend: Backend) -> Result<Engine, String> {
+        let device = match backend {
+            Backend::Cpu => Device::flex(),
+            Backend::WebGpu => webgpu().await?,
+        };
         let (model, info) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
         mark(&format!("{} model", backend.id()));
         let engine = Engine {
-            model,
-            device,
-            temperature: info.temperature().map_err(|e| e.to_string())?,
+            place: Place::Here {
+                model: Box::new(model),
+                device,
+                temperature: info.temperature().map_err(|e| e.to_string())?,
+            },
             backend,
             info,
         };
@@ -70,9 +158,32 @@ impl Engine {
         Ok(engine)
     }
 
-    /// The device it computes on.
-    pub fn device(&self) -> &Device {
-        &self.device
+    /// The engine `id` of `worker`, loaded from a file that says `info`.
+    pub fn in_worker(
+        worker: Rc<EngineWorker>,
+        id: u32,
+        backend: Backend,
+        info: WeightsInfo,
+    ) -> Self {
+        Engine {
+            place: Place::Worker { worker, id },
+            backend,
+            info,
+        }
+    }
+
+    /// Where engines like this one are loaded.
+    pub fn host(&self) -> Host {
+        match &self.place {
+            Place::Here { .. } => Host::Page,
+            Place::Worker { worker, .. } => Host::Worker(worker.clone()),
+        }
+    }
+
+    /// Whether it computed in an engine worker that has since stopped: its errors are the
+    /// worker's, not its device's.
+    pub fn lost_its_worker(&self) -> bool {
+        matches!(&self.place, Place::Worker { worker, .. } if worker.has_stopped())
     }
 
     /// Logits and probabilities for one preprocessed image, read back asynchronously.
@@ -91,11 +202,7 @@ impl Engine {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
-        let (logits, probabilities) =
-            self.model
-                .classify_calibrated(inputs, &self.device, self.temperature);
-        let both = Tensor::cat(vec![logits, probabilities], 1);
-        Ok(outputs(&read(both.flatten::<1>(0, 1)).await?))
+        Ok(outputs(&self.forward(inputs, false).await?.values))
     }
 
     /// [`Self::classify_all`], and what every layer made of the first input, from the same
@@ -107,10 +214,59 @@ impl Engine {
         if inputs.is_empty() {
             return Err("nothing to look inside".into());
         }
-        let layers = self
-            .model
-            .forward_layers(images_tensor(inputs, &self.device));
-        let probabilities = softmax(layers.logits.clone().div_scalar(self.temperature), 1);
+        let readout = self.forward(inputs, true).await?;
+        let mut rest = readout.values.as_slice();
+        let mut parts = readout.lengths.iter().map(|&n| {
+            let (head, tail) = rest.split_at(n.min(rest.len()));
+            rest = tail;
+            head.to_vec()
+        });
+        let mut next = || parts.next().unwrap_or_default();
+        let answers = outputs(&next());
+        let maps = LayerMaps {
+            conv1: next(),
+            pool1: next(),
+            conv2: next(),
+            pool2: next(),
+            dense: next(),
+        };
+        Ok((answers, maps))
+    }
+
+    /// The first convolution's 32 kernels, 5×5 each, row by row.
+    pub async fn conv1_kernels(&self) -> Result<Vec<f32>, String> {
+        match &self.place {
+            Place::Here { model, .. } => read(model.conv1_kernels().flatten::<1>(0, 3)).await,
+            Place::Worker { worker, id } => worker.kernels(*id).await,
+        }
+    }
+
+    /// One forward pass over `inputs`, read back: the answers, and the first input's layers
+    /// if `layers`.
+    pub async fn forward(
+        &self,
+        inputs: &[[f32; IMAGE_PIXELS]],
+        layers: bool,
+    ) -> Result<Readout, String> {
+        let (model, device, temperature) = match &self.place {
+            Place::Here {
+                model,
+                device,
+                temperature,
+            } => (model, device, *temperature),
+            Place::Worker { worker, id } => return worker.forward(*id, inputs, layers).await,
+        };
+        if !layers {
+            let (logits, probabilities) = model.classify_calibrated(inputs, device, temperature);
+            let both = Tensor::cat(vec![logits, probabilities], 1).flatten::<1>(0, 1);
+            let values = read(both).await?;
+            return Ok(Readout {
+                lengths: vec![values.len()],
+                values,
+            });
+        }
+        let layers = model.forward_layers(images_tensor(inputs, device));
+        let probabilities = softmax(layers.logits.clone().div_scalar(temperature), 1);
         let answers = Tensor::cat(vec![layers.logits, probabilities], 1).flatten::<1>(0, 1);
         let maps = |t: Tensor<4>| t.narrow(0, 0, 1).flatten::<1>(0, 3);
         let parts = vec![
@@ -121,43 +277,23 @@ impl Engine {
             maps(layers.pool2),
             layers.dense.narrow(0, 0, 1).flatten::<1>(0, 1),
         ];
-        let lengths: Vec<usize> = parts.iter().map(|t| t.dims()[0]).collect();
+        let lengths = parts.iter().map(|t| t.dims()[0]).collect();
         let values = read(Tensor::cat(parts, 0)).await?;
-        let mut rest = values.as_slice();
-        let mut take = |n: usize| {
-            let (head, tail) = rest.split_at(n);
-            rest = tail;
-            head.to_vec()
-        };
-        let answers = outputs(&take(lengths[0]));
-        let maps = LayerMaps {
-            conv1: take(lengths[1]),
-            pool1: take(lengths[2]),
-            conv2: take(lengths[3]),
-            pool2: take(lengths[4]),
-            dense: take(lengths[5]),
-        };
-        Ok((answers, maps))
-    }
-
-    /// The first convolution's 32 kernels, 5×5 each, row by row.
-    pub async fn conv1_kernels(&self) -> Result<Vec<f32>, String> {
-        read(self.model.conv1_kernels().flatten::<1>(0, 3)).await
+        Ok(Readout { values, lengths })
     }
 }
 
-/// What each layer made of one input, flattened map by map (channels, then rows), after ReLU.
-#[derive(Debug, Clone)]
-pub struct LayerMaps {
-    pub conv1: Vec<f32>,
-    pub pool1: Vec<f32>,
-    pub conv2: Vec<f32>,
-    pub pool2: Vec<f32>,
-    pub dense: Vec<f32>,
+impl Drop for Engine {
+    /// An engine in the worker is freed there too.
+    fn drop(&mut self) {
+        if let Place::Worker { worker, id } = &self.place {
+            worker.release(*id);
+        }
+    }
 }
 
 /// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
-pub async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
+async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
     tensor
         .into_data_async()
         .await
@@ -175,66 +311,4 @@ fn outputs(values: &[f32]) -> Vec<Output> {
             probabilities: std::array::from_fn(|d| row[NUM_CLASSES + d]),
         })
         .collect()
-}
-
-/// A WebGPU device, or why there is none.
-pub async fn webgpu() -> Result<Device, String> {
-    let navigator = web_sys::window().ok_or("no window")?.navigator();
-    let gpu =
-        js_sys::Reflect::get(&navigator, &JsValue::from_str("gpu")).unwrap_or(JsValue::UNDEFINED);
-    if gpu.is_undefined() || gpu.is_null() {
-        return Err("this browser does not offer WebGPU".into());
-    }
-    let device = Device::wgpu_options().init_async().await.map_err(|e| {
-        web_sys::console::warn_1(&format!("WebGPU: {e}").into());
-        "no usable WebGPU adapter".to_string()
-    })?;
-    mark("webgpu device");
-    Ok(device)
-}
-
-/// The weights file at `url`, or a message saying why it could not be had.
-pub async fn fetch_weights(url: &str) -> Result<Vec<u8>, String> {
-    let bytes = fetch_bytes(url)
-        .await
-        .map_err(|detail| format!("Could not load the model weights ({url}): {detail}."))?;
-    mark("weights fetched");
-    Ok(bytes)
-}
-
-/// The bytes at `url` (same origin), or why not (a network error, an HTTP status).
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|e| js_error(&e))?
-        .dyn_into()
-        .map_err(|_| "not an HTTP response".to_string())?;
-    if !response.ok() {
-        return Err(format!(
-            "HTTP {} {}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(&e))?)
-        .await
-        .map_err(|e| js_error(&e))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// A `performance.mark` for the page benchmark's account of start-up.
-pub fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        performance.mark(name).ok();
-    }
-}
-
-/// A readable message for a JavaScript exception.
-pub fn js_error(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
 }

@@ -1,13 +1,18 @@
-//! The browser app: a drawing pad whose pixels go through the shared `preprocess` into the
-//! shared `Cnn`. The page answers on Burn's CPU backend as soon as the weights are in, and on
-//! Burn's wgpu backend (WebGPU) once that has compiled its shaders.
+//! The browser app: a drawing pad whose strokes go through the shared preprocessing into the
+//! shared `Cnn`. The network runs in the engine worker (this same wasm, started again off the
+//! page's thread), on Burn's CPU backend as soon as the weights are in and on Burn's wgpu
+//! backend (WebGPU) once that has compiled its shaders; on the page's thread where the worker
+//! cannot run.
 //!
 //! `startup` builds the page and its engines, `app` owns the state, `events` turns input into
-//! changes, `recognise` keeps the answer up to date, `view` writes it to the page.
+//! changes, `recognise` keeps the answer up to date, `view` writes it to the page;
+//! `engine_worker` and `worker_main` are the two sides of the engine worker.
 
 mod app;
+mod browser;
 mod engine;
 mod engine_choice;
+mod engine_worker;
 mod event_loop;
 mod events;
 mod examples;
@@ -28,6 +33,7 @@ mod test_set;
 mod view;
 mod why_gradient;
 mod why_view;
+mod worker_main;
 
 use mnist_model::IMAGE_PIXELS;
 use wasm_bindgen::prelude::*;
@@ -37,6 +43,10 @@ use wasm_bindgen_futures::spawn_local;
 pub fn main() {
     mnist_model::wasm::run_constructors();
     console_error_panic_hook::set_once();
+    // In the engine worker the same wasm starts without a page: `worker_main` listens there.
+    if web_sys::window().is_none() {
+        return;
+    }
     spawn_local(async {
         if let Err(message) = startup::start().await {
             startup::fatal(&message);

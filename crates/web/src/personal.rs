@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, CacheStorage, Response};
 
-use crate::engine::js_error;
+use crate::browser::js_error;
 
 const CACHE: &str = "personal-model";
 const ENTRY: &str = "personal/mnist-cnn.bpk";

@@ -7,7 +7,7 @@ use web_sys::{File, HtmlCanvasElement, ImageBitmap};
 
 use mnist_model::image_file;
 
-use crate::engine::js_error;
+use crate::browser::js_error;
 use crate::view::context_2d;
 
 /// Larger files are refused before decoding.

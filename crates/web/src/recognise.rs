@@ -75,6 +75,11 @@ pub fn schedule(app: &Shared) {
                                 prepare_ms + model_ms
                             ));
                         }
+                        Err(_) if engine.lost_its_worker() => {
+                            // The page loads its own engines and answers again when they are in.
+                            app.borrow_mut().in_flight = false;
+                            return;
+                        }
                         Err(message) if engine.backend == Backend::WebGpu => {
                             // Carry on on the CPU and answer the same drawing again.
                             gpu_lost(&app, &message);

@@ -1,19 +1,23 @@
-//! Start-up: the page answers on Burn's CPU backend as soon as the weights are in, then loads
-//! WebGPU, and once that has compiled its shaders answers on the faster of the two (or the
-//! one the user chose), or says why WebGPU cannot be had.
+//! Start-up: the page starts the engine worker while the weights download, answers on Burn's
+//! CPU backend as soon as they are in, then loads WebGPU, and once that has compiled its
+//! shaders answers on the faster of the two (or the one the user chose), or says why WebGPU
+//! cannot be had. Where the worker cannot start, or stops, the same happens on the page's
+//! thread.
 
 use std::rc::Rc;
 
-use burn::tensor::Device;
+use futures_util::future::join;
+use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlCanvasElement;
 
-use crate::app::{App, Shared, use_engine};
-use crate::engine::{self, Backend, Engine};
+use crate::app::{App, Shared, changed, load_engine, use_engine};
+use crate::browser;
+use crate::engine::{Backend, Engine, Host};
 use crate::engine_choice;
+use crate::engine_worker::EngineWorker;
 use crate::events;
 use crate::pad::Pad;
 use crate::personal;
-use crate::recognise;
 use crate::teaching;
 use crate::view::{PageState, View, WebGpuState, by_id, context_2d};
 
@@ -42,7 +46,7 @@ pub async fn start() -> Result<(), String> {
     // started alongside, its set-up sometimes held the CPU's start back by most of a second.
     let url = weights_url(&window);
     if let Some(weights) = start_on_cpu(&app, &url).await {
-        move_to_webgpu(&app, &weights, engine::webgpu().await).await;
+        move_to_webgpu(&app, &weights).await;
     }
     Ok(())
 }
@@ -61,14 +65,26 @@ pub fn fatal(message: &str) {
     }
 }
 
-/// Fetches the weights and starts answering on the CPU, with the personal weights if the user
-/// has adapted the network before; returns the weights that answer, or `None` after putting
-/// the page in its error state.
+/// Fetches the weights, starts the engine worker meanwhile, and starts answering on the CPU,
+/// with the personal weights if the user has adapted the network before; returns the weights
+/// that answer, or `None` after putting the page in its error state.
 async fn start_on_cpu(app: &Shared, url: &str) -> Option<Rc<Vec<u8>>> {
+    let stopped = {
+        let app = app.clone();
+        move |why: String| leave_worker(&app, why)
+    };
+    let (fetched, worker) = join(browser::fetch_weights(url), EngineWorker::start(stopped)).await;
+    {
+        let mut a = app.borrow_mut();
+        match worker {
+            Ok(worker) => a.engines.host = Host::Worker(worker),
+            Err(why) => a.engines.off_worker = Some(why),
+        }
+    }
     let loaded = async {
-        let weights = Rc::new(engine::fetch_weights(url).await?);
-        match Engine::load(&weights, Device::flex(), Backend::Cpu).await {
-            Ok(cpu) => Ok((weights, Rc::new(cpu))),
+        let weights = Rc::new(fetched?);
+        match load_engine(app, &weights, Backend::Cpu).await {
+            Ok(cpu) => Ok((weights, cpu)),
             Err(e) => Err(format!("The model weights ({url}) cannot be used: {e}.")),
         }
     };
@@ -84,6 +100,13 @@ async fn start_on_cpu(app: &Shared, url: &str) -> Option<Rc<Vec<u8>>> {
         Some((weights, personal)) => (weights, personal),
         None => (shipped, cpu),
     };
+    answer_on_cpu(app, cpu);
+    app.borrow().view.set_state(PageState::Ready);
+    Some(weights)
+}
+
+/// Makes `cpu` the engine that answers while WebGPU starts.
+fn answer_on_cpu(app: &Shared, cpu: Rc<Engine>) {
     {
         let mut a = app.borrow_mut();
         a.view.set_model_info(&cpu.info);
@@ -95,20 +118,18 @@ async fn start_on_cpu(app: &Shared, url: &str) -> Option<Rc<Vec<u8>>> {
         a.view.set_webgpu(WebGpuState::Starting);
     }
     use_engine(app, cpu, "the CPU while WebGPU starts".into());
-    app.borrow().view.set_state(PageState::Ready);
-    recognise::schedule(app);
-    Some(weights)
+    changed(app);
 }
 
 /// The personal weights kept on this device, loaded on the CPU; a file that cannot be used is
 /// forgotten, and the page says so.
 async fn personal_weights(app: &Shared) -> Option<(Rc<Vec<u8>>, Rc<Engine>)> {
     let saved = personal::load().await.ok().flatten()?;
-    match Engine::load(&saved, Device::flex(), Backend::Cpu).await {
+    match load_engine(app, &saved, Backend::Cpu).await {
         Ok(engine) => {
             let saved = Rc::new(saved);
             app.borrow_mut().teaching.personal = Some(saved.clone());
-            Some((saved, Rc::new(engine)))
+            Some((saved, engine))
         }
         Err(e) => {
             personal::delete().await.ok();
@@ -123,14 +144,10 @@ async fn personal_weights(app: &Shared) -> Option<(Rc<Vec<u8>>, Rc<Engine>)> {
 
 /// Hands answering over to WebGPU once it has compiled its shaders, or says why it cannot.
 /// Which one answers then is for [`engine_choice`] to say: the faster, unless the user chose.
-async fn move_to_webgpu(app: &Shared, weights: &[u8], device: Result<Device, String>) {
-    let gpu = match device {
-        Ok(device) => Engine::load(weights, device, Backend::WebGpu).await,
-        Err(reason) => Err(reason),
-    };
-    let state = match gpu {
+async fn move_to_webgpu(app: &Shared, weights: &[u8]) {
+    let state = match load_engine(app, weights, Backend::WebGpu).await {
         Ok(gpu) => {
-            app.borrow_mut().engines.gpu = Some(Rc::new(gpu));
+            app.borrow_mut().engines.gpu = Some(gpu);
             WebGpuState::Ready
         }
         Err(reason) => {
@@ -143,6 +160,38 @@ async fn move_to_webgpu(app: &Shared, weights: &[u8], device: Result<Device, Str
     if state == WebGpuState::Unavailable || app.borrow().engines.gpu.is_some() {
         app.borrow().view.set_webgpu(state);
     }
+}
+
+/// The engine worker stopped after start-up: the page loads the weights that answered on its
+/// own thread and starts again from the CPU, saying why.
+fn leave_worker(app: &Shared, why: String) {
+    let weights = {
+        let mut a = app.borrow_mut();
+        if !matches!(a.engines.host, Host::Worker(_)) {
+            return;
+        }
+        a.engines.host = Host::Page;
+        a.engines.off_worker = Some(why);
+        // Until the page has its own, nothing answers; the answer in flight ends.
+        a.engines.active = None;
+        a.engines.cpu = None;
+        a.engines.gpu = None;
+        let t = &a.teaching;
+        t.personal.clone().or_else(|| t.shipped.clone())
+    };
+    let Some(weights) = weights else { return };
+    let app = app.clone();
+    spawn_local(async move {
+        match Host::Page.load(&weights, Backend::Cpu).await {
+            Ok(cpu) => {
+                answer_on_cpu(&app, Rc::new(cpu));
+                move_to_webgpu(&app, &weights).await;
+            }
+            Err(e) => app.borrow().view.show_error(&format!(
+                "The engine worker stopped and the model could not be loaded again: {e}."
+            )),
+        }
+    });
 }
 
 /// `?weights=` may point to another same-origin weights file (used by the tests).

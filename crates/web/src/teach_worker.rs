@@ -49,7 +49,7 @@ pub struct TeachWorker {
 impl TeachWorker {
     /// Starts the worker; `on_reply` hears from it, including a failure to load or a crash.
     pub fn start(on_reply: impl Fn(Reply) + Clone + 'static) -> Result<Self, String> {
-        let worker = Worker::new(LOADER).map_err(|e| crate::engine::js_error(&e))?;
+        let worker = Worker::new(LOADER).map_err(|e| crate::browser::js_error(&e))?;
         let waiting = Rc::new(RefCell::new(Some(None)));
         let heard = on_reply.clone();
         let (queue, target) = (waiting.clone(), worker.clone());
@@ -98,7 +98,7 @@ impl TeachWorker {
         }
         self.worker
             .post_message(&request)
-            .map_err(|e| crate::engine::js_error(&e))
+            .map_err(|e| crate::browser::js_error(&e))
     }
 
     /// Whether its wasm is listening.
@@ -130,7 +130,7 @@ impl TeachWorker {
         }
         self.worker
             .post_message(&request)
-            .map_err(|e| crate::engine::js_error(&e))
+            .map_err(|e| crate::browser::js_error(&e))
     }
 
     /// Stops it at once, whatever it is doing.

@@ -6,13 +6,12 @@
 
 use std::rc::Rc;
 
-use burn::tensor::Device;
 use mnist_model::PreprocessError;
 use mnist_model::personal::{Example, encode_examples};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::app::{Shared, changed, use_engine};
-use crate::engine::{Backend, Engine};
+use crate::app::{Shared, changed, load_engine, use_engine};
+use crate::engine::Backend;
 use crate::event_loop::pause;
 use crate::examples::Examples;
 use crate::personal;
@@ -342,21 +341,19 @@ fn fail(app: &Shared, message: &str) {
 
 /// Makes `bytes` (checked weights) the weights that answer, on every engine the page has.
 pub async fn install(app: &Shared, bytes: Rc<Vec<u8>>, personal: bool) -> Result<(), String> {
-    let (gpu_device, active) = {
+    let (had_gpu, active) = {
         let a = app.borrow();
         (
-            a.engines.gpu.as_ref().map(|g| g.device().clone()),
+            a.engines.gpu.is_some(),
             a.engines.active.as_ref().map(|e| e.backend),
         )
     };
-    // A turn of the event loop between the engines: each load holds the page's thread.
-    let cpu = Rc::new(Engine::load(&bytes, Device::flex(), Backend::Cpu).await?);
+    // A turn of the event loop between the engines: a load on the page's thread holds it.
+    let cpu = load_engine(app, &bytes, Backend::Cpu).await?;
     pause().await;
-    let gpu = match gpu_device {
-        Some(device) => Some(Rc::new(
-            Engine::load(&bytes, device, Backend::WebGpu).await?,
-        )),
-        None => None,
+    let gpu = match had_gpu {
+        true => Some(load_engine(app, &bytes, Backend::WebGpu).await?),
+        false => None,
     };
     let (answering, label) = {
         let mut a = app.borrow_mut();

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use mnist_model::idx::{self, Images};
 use mnist_model::{IMAGE_PIXELS, NUM_CLASSES};
 
-use crate::engine::{self, Backend, Engine};
+use crate::browser;
+use crate::engine::{Backend, Engine};
 use crate::event_loop::{now, pause};
 
 const IMAGES_URL: &str = "testset/t10k-images-idx3-ubyte.gz";
@@ -75,7 +76,7 @@ impl Tally {
 /// Fetches and checks the test set; a message for the report area if it cannot be had.
 pub async fn fetch() -> Result<TestSet, String> {
     let get = |url: &'static str| async move {
-        let bytes = engine::fetch_bytes(url)
+        let bytes = browser::fetch_bytes(url)
             .await
             .map_err(|e| format!("Could not load the test set ({url}): {e}."))?;
         idx::unpack(bytes).map_err(|p| format!("The test set ({url}) is damaged: {p}."))

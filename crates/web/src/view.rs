@@ -148,6 +148,13 @@ impl View {
         self.body.set_attribute("data-backend", backend.id()).ok();
     }
 
+    /// `body[data-thread]`: where the engine that answers computes, `worker` (the engine
+    /// worker) or `page` (the page's own thread, where the worker cannot run).
+    pub fn set_thread(&self, in_worker: bool) {
+        let thread = if in_worker { "worker" } else { "page" };
+        self.body.set_attribute("data-thread", thread).ok();
+    }
+
     pub fn set_webgpu(&self, state: WebGpuState) {
         self.body.set_attribute("data-webgpu", state.as_str()).ok();
     }
