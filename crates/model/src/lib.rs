@@ -30,7 +30,6 @@ pub mod preprocess;
 pub mod saliency;
 pub mod segment;
 pub mod strokes;
-#[cfg(target_family = "wasm")]
 pub mod wasm;
 pub mod weights;
 

@@ -157,24 +157,20 @@ pub fn gpu_lost(app: &Shared, message: &str) {
     app.borrow().view.set_webgpu(WebGpuState::Lost);
 }
 
-/// `weights` made into an engine of kind `backend` where the page's engines live; if the
-/// engine worker has stopped meanwhile, on the page's thread from then on.
+/// `weights` made into an engine of kind `backend` where the page's engines live; on the
+/// page's thread if the engine worker stopped meanwhile (`startup::leave_worker` has moved
+/// the page there and said why).
 pub async fn load_engine(
     app: &Shared,
     weights: &[u8],
     backend: Backend,
 ) -> Result<Rc<Engine>, String> {
     let host = app.borrow().engines.host.clone();
-    let loaded = match (host.load(weights, backend).await, &host) {
-        (Err(_), Host::Worker(worker)) if worker.has_stopped() => {
-            {
-                let mut a = app.borrow_mut();
-                a.engines.host = Host::Page;
-                a.engines.off_worker = Some("the engine worker stopped".into());
-            }
+    let loaded = match host.load(weights, backend).await {
+        Err(_) if matches!(&host, Host::Worker(worker) if worker.has_stopped()) => {
             Host::Page.load(weights, backend).await
         }
-        (loaded, _) => loaded,
+        loaded => loaded,
     };
     loaded.map(Rc::new)
 }

@@ -1,5 +1,5 @@
 //! Small helpers over the browser's APIs, for the page and the engine worker alike: fetching
-//! same-origin bytes, readable JavaScript errors, performance marks.
+//! same-origin bytes, readable JavaScript errors, performance marks, message objects.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -49,6 +49,15 @@ pub fn js_error(value: &JsValue) -> String {
         .map(|e| String::from(e.message()))
         .or_else(|| value.as_string())
         .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// A plain object with these fields: a message to or from a worker.
+pub fn object(fields: &[(&str, JsValue)]) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    for (key, value) in fields {
+        js_sys::Reflect::set(&object, &(*key).into(), value).ok();
+    }
+    object
 }
 
 /// The global's `navigator.gpu` exists: in a window or a worker.

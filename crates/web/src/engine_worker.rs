@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::browser::{js_error, mark};
+use crate::browser::{js_error, mark, object};
 use crate::engine::{Backend, Engine, Readout};
 
 /// The worker's script, copied into the build by Trunk.
@@ -237,13 +237,4 @@ fn values(reply: &JsValue) -> Result<Vec<f32>, String> {
         .and_then(|v| v.dyn_into::<js_sys::Float32Array>().ok())
         .map(|v| v.to_vec())
         .ok_or_else(|| "the engine worker sent no values".into())
-}
-
-/// A plain object with these fields: a message either way.
-pub fn object(fields: &[(&str, JsValue)]) -> js_sys::Object {
-    let object = js_sys::Object::new();
-    for (key, value) in fields {
-        js_sys::Reflect::set(&object, &(*key).into(), value).ok();
-    }
-    object
 }

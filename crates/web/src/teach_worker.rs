@@ -9,6 +9,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
+use crate::browser::object;
+
 /// The worker's loader, written by Trunk next to its wasm.
 const LOADER: &str = "mnist-teach_loader.js";
 
@@ -84,14 +86,12 @@ impl TeachWorker {
     /// Asks for the `shipped` weights adapted to `examples` (as `mnist_model::personal`
     /// bytes), on WebGPU if `webgpu`; held back until the worker's wasm is listening.
     pub fn adapt(&self, shipped: &[u8], examples: &[u8], webgpu: bool) -> Result<(), String> {
-        let request = js_sys::Object::new();
-        let set = |key: &str, value: JsValue| {
-            js_sys::Reflect::set(&request, &key.into(), &value).ok();
-        };
-        set("weights", js_sys::Uint8Array::from(shipped).into());
-        set("examples", js_sys::Uint8Array::from(examples).into());
-        set("backend", if webgpu { "webgpu" } else { "cpu" }.into());
-        let request: JsValue = request.into();
+        let request: JsValue = object(&[
+            ("weights", js_sys::Uint8Array::from(shipped).into()),
+            ("examples", js_sys::Uint8Array::from(examples).into()),
+            ("backend", if webgpu { "webgpu" } else { "cpu" }.into()),
+        ])
+        .into();
         if let Some(pending) = self.waiting.borrow_mut().as_mut() {
             *pending = Some(request);
             return Ok(());
@@ -116,17 +116,16 @@ impl TeachWorker {
         webgpu: bool,
         weights: Option<&[u8]>,
     ) -> Result<(), String> {
-        let request = js_sys::Object::new();
-        let set = |key: &str, value: JsValue| {
-            js_sys::Reflect::set(&request, &key.into(), &value).ok();
-        };
-        set("kind", "why".into());
-        set("id", (id as f64).into());
-        set("input", js_sys::Float32Array::from(input).into());
-        set("digit", (digit as f64).into());
-        set("backend", if webgpu { "webgpu" } else { "cpu" }.into());
+        let request = object(&[
+            ("kind", "why".into()),
+            ("id", (id as f64).into()),
+            ("input", js_sys::Float32Array::from(input).into()),
+            ("digit", (digit as f64).into()),
+            ("backend", if webgpu { "webgpu" } else { "cpu" }.into()),
+        ]);
         if let Some(weights) = weights {
-            set("weights", js_sys::Uint8Array::from(weights).into());
+            let weights = js_sys::Uint8Array::from(weights);
+            js_sys::Reflect::set(&request, &"weights".into(), &weights).ok();
         }
         self.worker
             .post_message(&request)
