@@ -1,8 +1,8 @@
 // Whole numbers on the pad, drawn with real pointer events: MNIST test digits thinned to
 // strokes and written side by side at different sizes and spacings are split into their digits
 // and read as the number; a
-// digit written in two strokes stays one digit; a stray dot is not a digit; a scribble is
-// answered "not sure". On the CPU engine (WebGPU disabled), which answers fastest here: what is
+// digit written in two strokes stays one digit; digits whose ink touches are taken apart by
+// their strokes; a stray dot is not a digit; a scribble is answered "not sure". On the CPU engine (WebGPU disabled), which answers fastest here: what is
 // tested is the reading, not the engine.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,6 +117,29 @@ test('a digit written in two strokes is one digit, and a stray dot is not a digi
   assert.equal(read.digit, '4');
 });
 
+test('digits whose ink touches come apart by their strokes; one stroke through two is reported', async () => {
+  const box = await padBox(page);
+  const ring = (cx) => Array.from({ length: 33 }, (_, i) => {
+    const a = (i / 32) * 2 * Math.PI;
+    return [cx + 0.14 * Math.cos(a), 0.5 + 0.2 * Math.sin(a)];
+  });
+  const touching = () => page.evaluate(() => document.querySelector('#number').dataset.touching);
+  // Two 0s whose rings meet (the pad's pen is wider than the gap between them).
+  await page.click('button#clear');
+  await draw(page, [ring(0.37), ring(0.65)], box);
+  let read = await reading();
+  assert.equal(read.value, '00', JSON.stringify(read));
+  assert.equal(read.boxes, 2);
+  assert.equal(await touching(), 'false');
+  // The same two rings in one stroke cannot be taken apart by strokes: reported, not guessed.
+  await page.click('button#clear');
+  await draw(page, [[...ring(0.37), ...ring(0.65)]], box);
+  read = await reading();
+  assert.equal(read.count, 1, JSON.stringify(read));
+  assert.equal(await touching(), 'true');
+  assert.match(read.text, /touching/);
+});
+
 test('a scribble the network is unsure of is answered "not sure" with two guesses', async () => {
   // About half of all scribbles fall under the threshold (docs/numbers.md); draw seeded ones
   // until one does, and check what the page says then.
@@ -130,7 +153,7 @@ test('a scribble the network is unsure of is answered "not sure" with two guesse
     const read = await reading();
     seen.push(read);
     if (read.sure === 'false') {
-      assert.match(read.text, /^not sure: (\d) or (?!\1)\d\?$/);
+      assert.match(read.text, /^not sure: (\d) or (?!\1)\d\?( · digits touching\? leave a gap between them)?$/);
       assert.equal(await page.locator('#digit').textContent(), '?');
       return;
     }

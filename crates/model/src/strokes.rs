@@ -25,7 +25,11 @@ const DRAWN_SIDE: f32 = 96.0;
 /// drawn again at a pen width of [`PEN_SHARE`] of its size. Their boxes are in the strokes'
 /// unit, pen included.
 pub fn segment_strokes(strokes: &[Stroke], pen_width: f32) -> Result<Vec<Digit>, PreprocessError> {
-    let groups = group_parts(touching_parts(strokes, pen_width));
+    let mut groups: Vec<Group> = group_parts(touching_parts(strokes, pen_width))
+        .into_iter()
+        .flat_map(|g| unglued(strokes, g))
+        .collect();
+    groups.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     if groups.is_empty() {
         return Err(PreprocessError::Blank);
     }
@@ -50,6 +54,33 @@ pub fn segment_strokes(strokes: &[Stroke], pen_width: f32) -> Result<Vec<Digit>,
         .collect()
 }
 
+/// A group wider than a digit is most likely digits whose ink touches. Written in several
+/// strokes, its strokes are grouped again by the same rules without joining those that touch:
+/// digits side by side come apart, while the strokes of one digit overlap left to right (a 4's
+/// two strokes, a 7's bar) or are pieces beside it (a 5's flag) and stay together.
+fn unglued(strokes: &[Stroke], group: Group) -> Vec<Group> {
+    if !group.is_wide() || group.parts.len() < 2 {
+        return vec![group];
+    }
+    let apart = group_parts(group.parts.iter().map(|&i| part(i, &strokes[i])).collect());
+    if apart.len() >= 2 { apart } else { vec![group] }
+}
+
+/// Stroke `i` as a part of its own, with its box.
+fn part(i: usize, stroke: &Stroke) -> Group {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &(x, y) in stroke {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    Group {
+        parts: vec![i],
+        x0,
+        y0,
+        x1,
+        y1,
+    }
+}
+
 /// The strokes whose ink touches as drawn (centre lines at most a pen width apart), merged into
 /// parts, each with its box.
 fn touching_parts(strokes: &[Stroke], pen_width: f32) -> Vec<Group> {
@@ -58,19 +89,7 @@ fn touching_parts(strokes: &[Stroke], pen_width: f32) -> Vec<Group> {
         .iter()
         .enumerate()
         .filter(|(_, s)| !s.is_empty())
-        .map(|(i, s)| {
-            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-            for &(x, y) in s {
-                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-            }
-            Group {
-                parts: vec![i],
-                x0,
-                y0,
-                x1,
-                y1,
-            }
-        })
+        .map(|(i, s)| part(i, s))
         .collect();
     single.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     // Union-find over them; only strokes whose boxes come within a pen width are compared.
@@ -306,6 +325,45 @@ mod tests {
         // Far apart, the same arcs are two marks.
         let moved: Stroke = right.iter().map(|&(x, y)| (x + 80.0, y)).collect();
         assert_eq!(segment_strokes(&[left, moved], 8.0).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn digits_whose_ink_touches_come_apart_by_their_strokes() {
+        let ring = |cx: f32| -> Stroke {
+            (0..=40)
+                .map(|i| {
+                    let a = i as f32 / 40.0 * std::f32::consts::TAU;
+                    (cx + 30.0 * a.cos(), 100.0 + 45.0 * a.sin())
+                })
+                .collect()
+        };
+        // "00" with the rings touching, then "100" with the 1 touching the first 0 too.
+        let zeros = [ring(100.0), ring(162.0)];
+        let digits = segment_strokes(&zeros, 8.0).unwrap();
+        assert_eq!(digits.len(), 2);
+        assert!(digits.iter().all(|d| !d.touching));
+        assert!(digits[0].bounds.x < digits[1].bounds.x);
+        let hundred = [ring(100.0), vertical(66.0, 55.0, 145.0), ring(162.0)];
+        let digits = segment_strokes(&hundred, 8.0).unwrap();
+        assert_eq!(digits.len(), 3);
+        assert!(digits[0].bounds.x < 70 && digits[0].bounds.width < 20);
+        // One stroke through both digits cannot be taken apart, and is reported.
+        let joined: Stroke = zeros.concat();
+        let digits = segment_strokes(&[joined], 8.0).unwrap();
+        assert_eq!(digits.len(), 1);
+        assert!(digits[0].touching);
+    }
+
+    #[test]
+    fn a_wide_digit_in_overlapping_strokes_stays_one() {
+        // A 7 much wider than tall, its bar drawn on its own and crossed by a second bar.
+        let seven = [
+            vec![(0.0, 0.0), (200.0, 0.0), (120.0, 100.0)],
+            vec![(80.0, 50.0), (190.0, 50.0)],
+        ];
+        let digits = segment_strokes(&seven, 8.0).unwrap();
+        assert_eq!(digits.len(), 1);
+        assert!(digits[0].touching);
     }
 
     #[test]

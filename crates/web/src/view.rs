@@ -243,21 +243,25 @@ impl View {
         if outputs.len() > 1 {
             self.digit.set_text_content(Some(&number.value));
             self.confidence.set_text_content(Some(&number.summary));
-        } else if v.sure {
-            self.digit.set_text_content(Some(&v.digit.to_string()));
+        } else {
             let touching = if first_digit.touching {
                 " · digits touching? leave a gap between them"
             } else {
                 ""
             };
-            self.confidence.set_text_content(Some(&format!(
-                "{:.1}% sure{touching}",
-                100.0 * v.confidence
-            )));
-        } else {
-            self.digit.set_text_content(Some("?"));
-            self.confidence
-                .set_text_content(Some(&format!("not sure: {} or {}?", v.digit, v.runner_up)));
+            let (shown, said) = if v.sure {
+                (
+                    v.digit.to_string(),
+                    format!("{:.1}% sure{touching}", 100.0 * v.confidence),
+                )
+            } else {
+                (
+                    "?".to_string(),
+                    format!("not sure: {} or {}?{touching}", v.digit, v.runner_up),
+                )
+            };
+            self.digit.set_text_content(Some(&shown));
+            self.confidence.set_text_content(Some(&said));
         }
         for (bar, p) in self.bars.iter().zip(first.probabilities) {
             bar.set_attribute("data-p", &format!("{p:.4}")).ok();
