@@ -18,8 +18,9 @@ use image::{GrayImage, imageops};
 use mnist_model::augment::pen::redraw;
 use mnist_model::augment::skeleton::{skeleton, skeleton_strokes};
 use mnist_model::augment::styles::Style;
+use mnist_model::calibration::probabilities;
 use mnist_model::strokes::PEN_SHARE;
-use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess};
+use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, PixelFormat, preprocess};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -46,14 +47,63 @@ pub struct Heldout {
     pub sets: Vec<SetResult>,
 }
 
-/// Runs `model` on every set made from the first `limit` test digits.
-pub fn check(model: &Cnn, test: &Split, limit: usize, device: &Device) -> Heldout {
+/// Runs `model` on every set made from the first `limit` test digits. With `shifts`, each
+/// input is also read moved a pixel up, down, left and right, and the five answers'
+/// probabilities are averaged (test-time averaging).
+pub fn check(model: &Cnn, test: &Split, limit: usize, shifts: bool, device: &Device) -> Heldout {
     let count = limit.min(test.len());
     let sets = sets(test, count)
         .into_iter()
-        .map(|(name, inputs, labels)| score(model, name, &inputs, &labels, device))
+        .map(|(name, inputs, labels)| {
+            let answers = match shifts {
+                false => logits::of(model, &inputs, device),
+                true => averaged_over_shifts(model, &inputs, device),
+            };
+            score(name, &answers, &labels)
+        })
         .collect();
     Heldout { sets }
+}
+
+/// The moves of test-time averaging, in pixels: none, and one each way.
+const SHIFTS: [(isize, isize); 5] = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)];
+
+/// The log of the mean probabilities of each input read at every one of [`SHIFTS`].
+fn averaged_over_shifts(
+    model: &Cnn,
+    inputs: &[[f32; IMAGE_PIXELS]],
+    device: &Device,
+) -> Vec<[f32; NUM_CLASSES]> {
+    let moved: Vec<_> = inputs
+        .iter()
+        .flat_map(|input| SHIFTS.map(|(dx, dy)| shifted(input, dx, dy)))
+        .collect();
+    logits::of(model, &moved, device)
+        .chunks(SHIFTS.len())
+        .map(|reads| {
+            let sum = reads.iter().map(|l| probabilities(l, 1.0)).fold(
+                [0f32; NUM_CLASSES],
+                |mut sum, p| {
+                    sum.iter_mut().zip(p).for_each(|(s, p)| *s += p);
+                    sum
+                },
+            );
+            sum.map(|p| (p / SHIFTS.len() as f32).ln())
+        })
+        .collect()
+}
+
+/// `input` moved `dx` pixels right and `dy` down, blank where it came in.
+fn shifted(input: &[f32; IMAGE_PIXELS], dx: isize, dy: isize) -> [f32; IMAGE_PIXELS] {
+    let side = IMAGE_SIDE as isize;
+    std::array::from_fn(|i| {
+        let (x, y) = (i as isize % side - dx, i as isize / side - dy);
+        if (0..side).contains(&x) && (0..side).contains(&y) {
+            input[(y * side + x) as usize]
+        } else {
+            0.0
+        }
+    })
 }
 
 type Set = (&'static str, Vec<[f32; IMAGE_PIXELS]>, Vec<u8>);
@@ -100,16 +150,10 @@ pub fn sets(test: &Split, count: usize) -> Vec<Set> {
     ]
 }
 
-fn score(
-    model: &Cnn,
-    name: &'static str,
-    inputs: &[[f32; IMAGE_PIXELS]],
-    labels: &[u8],
-    device: &Device,
-) -> SetResult {
+fn score(name: &'static str, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> SetResult {
     let mut right = [0usize; NUM_CLASSES];
     let mut seen = [0usize; NUM_CLASSES];
-    for (logits, &label) in logits::of(model, inputs, device).iter().zip(labels) {
+    for (logits, &label) in answers.iter().zip(labels) {
         let guess = argmax(logits);
         seen[label as usize] += 1;
         right[label as usize] += usize::from(guess == label as usize);
@@ -197,5 +241,28 @@ impl fmt::Display for Heldout {
             writeln!(f)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shift_moves_ink_and_blanks_what_comes_in() {
+        let mut input = [0f32; IMAGE_PIXELS];
+        input[5 * IMAGE_SIDE + 7] = 1.0;
+        input[IMAGE_SIDE - 1] = 0.5;
+        let right = shifted(&input, 1, 0);
+        assert_eq!(right[5 * IMAGE_SIDE + 8], 1.0);
+        assert_eq!(
+            right.iter().sum::<f32>(),
+            1.0,
+            "the ink at the right edge left"
+        );
+        assert_eq!(
+            shifted(&shifted(&input, 0, 1), 0, -1)[5 * IMAGE_SIDE + 7],
+            1.0
+        );
     }
 }

@@ -152,6 +152,10 @@ enum Command {
         /// Make the sets from the first N test digits.
         #[arg(long, value_name = "N", default_value_t = 10_000)]
         limit: usize,
+        /// Also read each input moved a pixel each way and average the five answers
+        /// (test-time averaging), to measure what that would buy.
+        #[arg(long)]
+        shifts: bool,
         #[command(flatten)]
         json: Json,
         #[command(flatten)]
@@ -327,11 +331,15 @@ fn run(command: Command) -> Result<ExitCode> {
             weights,
             data,
             limit,
+            shifts,
             json,
             compute,
         } => {
             let (model, test, device) = model_and_test(&weights, &data, compute)?;
-            emit(&heldout::check(&model, &test, limit, &device), json.json)?;
+            emit(
+                &heldout::check(&model, &test, limit, shifts, &device),
+                json.json,
+            )?;
         }
         Command::Convert {
             weights,

@@ -48,6 +48,25 @@ pub struct TrainConfig {
     )]
     #[serde(default)]
     pub pen: bool,
+    /// Whether half the training digits are bent by elastic distortion (`--elastic`). Runs
+    /// from before it had none.
+    #[arg(
+        long,
+        help = "Bend half the training digits by elastic distortion (Simard et al., 2003)"
+    )]
+    #[serde(default)]
+    pub elastic: bool,
+    /// Non-digits (curves, turned and mirrored digits) added per training digit, trained
+    /// towards "none of these" (outlier exposure). Off by default: it did not make the
+    /// calibrated answer to letters and scribbles "not sure" more often (docs/numbers.md).
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.0,
+        help = "Non-digits added per training digit, trained towards \"none of these\" (0: none)"
+    )]
+    #[serde(default)]
+    pub outliers: f64,
     /// Start from the weights in this file instead of random ones (fine-tuning).
     #[arg(long, value_name = "WEIGHTS")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,6 +3,7 @@
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::log_softmax;
 use burn::tensor::{Int, Tensor, TensorData};
 use mnist_model::{Cnn, NUM_CLASSES};
 
@@ -17,8 +18,13 @@ pub struct Step {
     pub correct: usize,
 }
 
+/// Weight of the non-digits' loss beside the digits' (outlier exposure's usual 0.5).
+const NON_DIGIT_WEIGHT: f64 = 0.5;
+
 /// One Adam step at learning rate `rate` on `images` (on the inner device of `model`'s
-/// autodiff device) and their `labels`. A non-finite loss leaves the model unchanged.
+/// autodiff device): the first are digits, with their `labels`; any after them are non-digits,
+/// whose target is the uniform distribution over the ten classes. A non-finite loss leaves the
+/// model unchanged.
 pub fn train_step(
     model: Cnn,
     optimizer: &mut ModuleOptimizer,
@@ -30,11 +36,20 @@ pub fn train_step(
     let targets =
         Tensor::<1, Int>::from_data(TensorData::new(labels.to_vec(), [labels.len()]), &device);
     let logits = model.forward(images.autodiff());
-    let loss = CrossEntropyLossConfig::new()
+    let (rows, digits) = (logits.dims()[0], labels.len());
+    let digit_loss = CrossEntropyLossConfig::new()
         .init(&device)
-        .forward(logits.clone(), targets);
-    let loss_value = loss.clone().into_scalar::<f32>() as f64;
+        .forward(logits.clone().narrow(0, 0, digits), targets);
+    let mut loss = digit_loss.clone();
+    if rows > digits {
+        // Cross-entropy against the uniform distribution: the mean of -log p over classes.
+        let non_digits = log_softmax(logits.clone().narrow(0, digits, rows - digits), 1);
+        loss = loss + non_digits.mean().neg().mul_scalar(NON_DIGIT_WEIGHT);
+    }
+    // The digits' loss is what the run reports, comparable with runs without non-digits.
+    let loss_value = digit_loss.into_scalar::<f32>() as f64;
     let predicted = logits
+        .narrow(0, 0, digits)
         .inner()
         .into_data()
         .convert::<f32>()

@@ -6,9 +6,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use burn::module::Module;
+use burn::tensor::Tensor;
 use indicatif::{ProgressBar, ProgressStyle};
 use mnist_model::Cnn;
-use mnist_model::augment::{Augmentation, PenAugmentation};
+use mnist_model::augment::{Augmentation, Elastic, Outliers, PenAugmentation};
+use mnist_model::network::images_tensor;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
@@ -35,6 +37,9 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     }
     if !(config.learning_rate.is_finite() && config.learning_rate > 0.0) {
         bail!("the learning rate must be a positive number");
+    }
+    if !(0.0..=1.0).contains(&config.outliers) {
+        bail!("--outliers is a share of the batch, from 0 to 1");
     }
     let run = RunDir::new(out);
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
@@ -75,6 +80,8 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
 
     let augmentation = config.augment.then(Augmentation::default);
     let pen = config.pen.then(PenAugmentation::default);
+    let elastic = config.elastic.then(Elastic::default);
+    let outliers = (config.outliers > 0.0).then(|| Outliers::new(config.outliers));
     for epoch in first_epoch..=config.epochs {
         let started = Instant::now();
         let mut rng = SmallRng::seed_from_u64(mix(config.seed, epoch as u64));
@@ -87,11 +94,22 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
             // Dropout draws from the device's generator: seeding it per step makes every
             // step reproducible on its own, which is what lets a resumed run match exactly.
             train_device.seed(mix(mix(config.seed, epoch as u64), step as u64));
+            let mut non_digits = Vec::new();
             let (mut images, labels) = train_set.batch_with(chunk, &device, |inputs, labels| {
                 if let Some(pen) = &pen {
                     pen.apply_all(inputs, labels, &mut rng);
                 }
+                if let Some(elastic) = &elastic {
+                    elastic.apply_all(inputs, &mut rng);
+                }
+                if let Some(outliers) = &outliers {
+                    non_digits = outliers.make(inputs, labels, &mut rng);
+                }
             });
+            if !non_digits.is_empty() {
+                // After the digits: `train_step` tells them apart by the number of labels.
+                images = Tensor::cat(vec![images, images_tensor(&non_digits, &device)], 0);
+            }
             if let Some(augmentation) = &augmentation {
                 images = augmentation.apply(images, &mut rng);
             }

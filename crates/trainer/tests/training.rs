@@ -29,6 +29,8 @@ fn tiny(epochs: usize) -> TrainConfig {
         limit: Some(300),
         augment: true,
         pen: true,
+        elastic: false,
+        outliers: 0.125,
         init: None,
         schedule: Schedule::Constant,
         compute: Compute {
