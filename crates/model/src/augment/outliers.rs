@@ -14,6 +14,7 @@
 
 use rand::Rng;
 
+use super::PenAugmentation;
 use crate::strokes::{Stroke, draw};
 use crate::{IMAGE_PIXELS, IMAGE_SIDE};
 
@@ -38,7 +39,7 @@ impl Outliers {
     pub fn new(share: f64) -> Self {
         Self {
             share,
-            pen_share: (0.09, 0.2),
+            pen_share: PenAugmentation::default().pen_share,
         }
     }
 
