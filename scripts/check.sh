@@ -8,5 +8,5 @@ source scripts/build-env.sh
 
 cargo fmt --all --check
 cargo clippy --release --workspace --exclude mnist-web --exclude mnist-teach --all-targets -- -D warnings
-cargo clippy --release --target wasm32-unknown-unknown -p mnist-web -p mnist-teach -- -D warnings
+cargo clippy --release --target wasm32-unknown-unknown -p mnist-web -p mnist-teach -p mnist-browser -- -D warnings
 cargo test --release --workspace --exclude mnist-web --exclude mnist-teach --lib --bins

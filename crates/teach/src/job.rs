@@ -1,11 +1,12 @@
 //! One adapting job: the shipped network on the page's kind of device, the user's examples and
 //! the replay digits through its frozen layers, then the output layer's optimiser steps,
 //! reporting each one; the result is a personal weights file. Also what the worker's other
-//! requests share: the device, read-backs, messages.
+//! requests share: the device, read-backs.
 
 use std::cell::RefCell;
 
 use burn::tensor::{Device, Tensor};
+use mnist_browser::{fetch_bytes, object};
 use mnist_model::adapt::{AdaptConfig, Adapter, variants};
 use mnist_model::network::images_tensor;
 use mnist_model::personal::{Example, decode_examples, personal_weights};
@@ -13,8 +14,7 @@ use mnist_model::{Cnn, IMAGE_PIXELS, idx, weights};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Response, WorkerGlobalScope};
+use web_sys::WorkerGlobalScope;
 
 const REPLAY_IMAGES: &str = "replay/replay-images-idx3-ubyte.gz";
 const REPLAY_LABELS: &str = "replay/replay-labels-idx1-ubyte.gz";
@@ -110,12 +110,13 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
     };
     let file = personal_weights(&cpu_base, &info, weight, bias, request.examples.len())
         .map_err(|e| e.to_string())?;
-    Ok(message(&[
+    Ok(object(&[
         ("kind", "done".into()),
         ("weights", js_sys::Uint8Array::from(file.as_slice()).into()),
         ("ms", (now() - started).into()),
         ("backend", backend.into()),
-    ]))
+    ])
+    .into())
 }
 
 /// WebGPU when the page answers on it and this worker can have it, else the CPU.
@@ -185,7 +186,7 @@ async fn replay_features(
 
 async fn load_replay() -> Result<Replay, String> {
     let get = |url: &'static str| async move {
-        let bytes = fetch(url)
+        let bytes = fetch_bytes(url)
             .await
             .map_err(|e| format!("Could not load the replay digits ({url}): {e}."))?;
         idx::unpack(bytes).map_err(|p| format!("The replay digits ({url}) are damaged: {p}."))
@@ -204,27 +205,6 @@ async fn load_replay() -> Result<Replay, String> {
     })
 }
 
-/// The bytes at `url` (same origin), or why not.
-async fn fetch(url: &str) -> Result<Vec<u8>, String> {
-    let scope: WorkerGlobalScope = js_sys::global().dyn_into().map_err(|_| "not a worker")?;
-    let response: Response = JsFuture::from(scope.fetch_with_str(url))
-        .await
-        .map_err(|e| js_error(&e))?
-        .dyn_into()
-        .map_err(|_| "not an HTTP response".to_string())?;
-    if !response.ok() {
-        return Err(format!(
-            "HTTP {} {}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(&e))?)
-        .await
-        .map_err(|e| js_error(&e))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
 /// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
 pub async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
     tensor
@@ -241,30 +221,23 @@ fn lost(reason: String) -> String {
 }
 
 fn progress(step: usize, steps: usize, loss: Option<f32>, backend: &str) -> JsValue {
-    message(&[
+    object(&[
         ("kind", "progress".into()),
         ("step", step.into()),
         ("steps", steps.into()),
         ("loss", loss.map_or(JsValue::NULL, JsValue::from)),
         ("backend", backend.into()),
     ])
+    .into()
 }
 
 /// Said once the worker is listening.
 pub fn ready() -> JsValue {
-    message(&[("kind", "ready".into())])
+    object(&[("kind", "ready".into())]).into()
 }
 
 pub fn error(text: &str) -> JsValue {
-    message(&[("kind", "error".into()), ("message", text.into())])
-}
-
-pub fn message(fields: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in fields {
-        js_sys::Reflect::set(&object, &(*key).into(), value).ok();
-    }
-    object.into()
+    object(&[("kind", "error".into()), ("message", text.into())]).into()
 }
 
 fn now() -> f64 {
@@ -273,12 +246,4 @@ fn now() -> f64 {
         .ok()
         .and_then(|s| s.performance())
         .map_or(0.0, |p| p.now())
-}
-
-fn js_error(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
 }

@@ -37,11 +37,12 @@ pub fn main() {
             if kind.as_deref() == Some("why") {
                 let reply = why::run(&data).await.unwrap_or_else(|message| {
                     let id = js_sys::Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
-                    job::message(&[
+                    mnist_browser::object(&[
                         ("kind", "why-error".into()),
                         ("id", id),
                         ("message", message.into()),
                     ])
+                    .into()
                 });
                 return post(&reply);
             }

@@ -4,10 +4,11 @@
 
 use std::cell::RefCell;
 
+use mnist_browser::object;
 use mnist_model::{Cnn, IMAGE_PIXELS, saliency, weights};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::job::{device, message, read};
+use crate::job::{device, read};
 
 /// The weights file the page answers with, and the network from it on the last request's
 /// device.
@@ -53,12 +54,13 @@ pub async fn run(data: &JsValue) -> Result<JsValue, String> {
         Ok::<_, String>(saliency::gradient(model, &input, digit as usize, &device))
     })?;
     let scores = read(scores).await?;
-    Ok(message(&[
+    Ok(object(&[
         ("kind", "why".into()),
         ("id", id.into()),
         (
             "scores",
             js_sys::Float32Array::from(scores.as_slice()).into(),
         ),
-    ]))
+    ])
+    .into())
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use mnist_model::IMAGE_PIXELS;
 
 use crate::app::{Shared, gpu_lost, use_engine};
+use crate::browser::storage;
 use crate::engine::Engine;
 
 /// Where the choice is kept (`localStorage`).
@@ -55,10 +56,6 @@ impl Preference {
             s.set_item(STORAGE_KEY, self.id()).ok();
         }
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// Median milliseconds per answer of each engine.

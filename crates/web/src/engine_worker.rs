@@ -15,7 +15,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::browser::{js_error, mark, object};
+use mnist_browser::{js_error, object};
+
+use crate::browser::mark;
 use crate::engine::{Backend, Engine, Readout};
 
 /// The worker's script, copied into the build by Trunk.

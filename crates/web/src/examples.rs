@@ -3,6 +3,8 @@
 
 use mnist_model::personal::{Example, decode_examples, encode_examples};
 
+use crate::browser::storage;
+
 const STORAGE_KEY: &str = "mnist-examples";
 /// Enough for every digit several times over, and a few hundred kilobytes of storage at most.
 pub const MAX_EXAMPLES: usize = 200;
@@ -66,10 +68,6 @@ impl Examples {
         });
         self.kept = written;
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 fn encode(list: &[Example]) -> String {

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, CacheStorage, Response};
 
-use crate::browser::js_error;
+use mnist_browser::{js_error, response_bytes};
 
 const CACHE: &str = "personal-model";
 const ENTRY: &str = "personal/mnist-cnn.bpk";
@@ -22,10 +22,7 @@ pub async fn load() -> Result<Option<Vec<u8>>, String> {
     let Ok(response) = found.dyn_into::<Response>() else {
         return Ok(None);
     };
-    let buffer = JsFuture::from(response.array_buffer().map_err(|e| js_error(&e))?)
-        .await
-        .map_err(|e| js_error(&e))?;
-    Ok(Some(js_sys::Uint8Array::new(&buffer).to_vec()))
+    response_bytes(&response).await.map(Some)
 }
 
 /// Keeps `bytes` as the personal weights, replacing any before.

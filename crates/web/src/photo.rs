@@ -7,8 +7,8 @@ use web_sys::{File, HtmlCanvasElement, ImageBitmap};
 
 use mnist_model::image_file;
 
-use crate::browser::js_error;
 use crate::view::context_2d;
+use mnist_browser::js_error;
 
 /// Larger files are refused before decoding.
 pub const MAX_FILE_BYTES: f64 = 25.0 * 1024.0 * 1024.0;

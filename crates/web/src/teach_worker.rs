@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::browser::object;
+use mnist_browser::{js_error, object};
 
 /// The worker's loader, written by Trunk next to its wasm.
 const LOADER: &str = "mnist-teach_loader.js";
@@ -51,7 +51,7 @@ pub struct TeachWorker {
 impl TeachWorker {
     /// Starts the worker; `on_reply` hears from it, including a failure to load or a crash.
     pub fn start(on_reply: impl Fn(Reply) + Clone + 'static) -> Result<Self, String> {
-        let worker = Worker::new(LOADER).map_err(|e| crate::browser::js_error(&e))?;
+        let worker = Worker::new(LOADER).map_err(|e| js_error(&e))?;
         let waiting = Rc::new(RefCell::new(Some(None)));
         let heard = on_reply.clone();
         let (queue, target) = (waiting.clone(), worker.clone());
@@ -96,9 +96,7 @@ impl TeachWorker {
             *pending = Some(request);
             return Ok(());
         }
-        self.worker
-            .post_message(&request)
-            .map_err(|e| crate::browser::js_error(&e))
+        self.worker.post_message(&request).map_err(|e| js_error(&e))
     }
 
     /// Whether its wasm is listening.
@@ -127,9 +125,7 @@ impl TeachWorker {
             let weights = js_sys::Uint8Array::from(weights);
             js_sys::Reflect::set(&request, &"weights".into(), &weights).ok();
         }
-        self.worker
-            .post_message(&request)
-            .map_err(|e| crate::browser::js_error(&e))
+        self.worker.post_message(&request).map_err(|e| js_error(&e))
     }
 
     /// Stops it at once, whatever it is doing.

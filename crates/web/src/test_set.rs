@@ -7,7 +7,6 @@ use std::rc::Rc;
 use mnist_model::idx::{self, Images};
 use mnist_model::{IMAGE_PIXELS, NUM_CLASSES};
 
-use crate::browser;
 use crate::engine::{Backend, Engine};
 use crate::event_loop::{now, pause};
 
@@ -76,7 +75,7 @@ impl Tally {
 /// Fetches and checks the test set; a message for the report area if it cannot be had.
 pub async fn fetch() -> Result<TestSet, String> {
     let get = |url: &'static str| async move {
-        let bytes = browser::fetch_bytes(url)
+        let bytes = mnist_browser::fetch_bytes(url)
             .await
             .map_err(|e| format!("Could not load the test set ({url}): {e}."))?;
         idx::unpack(bytes).map_err(|p| format!("The test set ({url}) is damaged: {p}."))

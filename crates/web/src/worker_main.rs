@@ -17,8 +17,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::browser::object;
 use crate::engine::{Backend, Engine, Readout};
+use mnist_browser::object;
 
 thread_local! {
     /// The engines the page has loaded here, by the number of the request that loaded them.
