@@ -2,7 +2,8 @@
 // strokes and written side by side at different sizes and spacings are split into their digits
 // and read as the number; a
 // digit written in two strokes stays one digit; digits whose ink touches are taken apart by
-// their strokes; a stray dot is not a digit; a scribble is answered "not sure". On the CPU engine (WebGPU disabled), which answers fastest here: what is
+// their strokes; a stray dot is not a digit; letters and scribbles are mostly answered "not
+// sure". On the CPU engine (WebGPU disabled), which answers fastest here: what is
 // tested is the reading, not the engine.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -140,23 +141,63 @@ test('digits whose ink touches come apart by their strokes; one stroke through t
   assert.match(read.text, /touching/);
 });
 
-test('a scribble the network is unsure of is answered "not sure" with two guesses', async () => {
-  // About half of all scribbles fall under the threshold (docs/numbers.md); draw seeded ones
-  // until one does, and check what the page says then.
+/** Capital and small letters that look like no digit, as strokes in a unit box. */
+const LETTERS = {
+  A: [[[0.1, 1], [0.5, 0], [0.9, 1]], [[0.3, 0.6], [0.7, 0.6]]],
+  E: [[[0.85, 0], [0.15, 0], [0.15, 1], [0.85, 1]], [[0.15, 0.5], [0.7, 0.5]]],
+  F: [[[0.85, 0], [0.15, 0], [0.15, 1]], [[0.15, 0.5], [0.7, 0.5]]],
+  H: [[[0.15, 0], [0.15, 1]], [[0.85, 0], [0.85, 1]], [[0.15, 0.5], [0.85, 0.5]]],
+  K: [[[0.2, 0], [0.2, 1]], [[0.85, 0], [0.2, 0.55], [0.85, 1]]],
+  M: [[[0.1, 1], [0.2, 0], [0.5, 0.6], [0.8, 0], [0.9, 1]]],
+  N: [[[0.15, 1], [0.15, 0], [0.85, 1], [0.85, 0]]],
+  R: [[[0.2, 1], [0.2, 0], [0.7, 0], [0.85, 0.15], [0.85, 0.35], [0.7, 0.5], [0.2, 0.5]], [[0.45, 0.5], [0.85, 1]]],
+  V: [[[0.1, 0], [0.5, 1], [0.9, 0]]],
+  W: [[[0.05, 0], [0.25, 1], [0.5, 0.4], [0.75, 1], [0.95, 0]]],
+  X: [[[0.15, 0], [0.85, 1]], [[0.85, 0], [0.15, 1]]],
+  Y: [[[0.15, 0], [0.5, 0.5], [0.85, 0]], [[0.5, 0.5], [0.5, 1]]],
+  h: [[[0.2, 0], [0.2, 1]], [[0.2, 0.65], [0.5, 0.45], [0.8, 0.6], [0.8, 1]]],
+  m: [[[0.1, 0.4], [0.1, 1]], [[0.1, 0.55], [0.3, 0.4], [0.5, 0.55], [0.5, 1]], [[0.5, 0.55], [0.7, 0.4], [0.9, 0.55], [0.9, 1]]],
+  n: [[[0.2, 0.4], [0.2, 1]], [[0.2, 0.6], [0.5, 0.4], [0.8, 0.6], [0.8, 1]]],
+  w: [[[0.05, 0.4], [0.25, 1], [0.5, 0.6], [0.75, 1], [0.95, 0.4]]],
+};
+
+test('letters and scribbles drawn on the pad are mostly answered "not sure"', async () => {
+  // Never trained on: the confidence alone lets most letters through as digits; the novelty
+  // limit (docs/numbers.md) turns most of them away.
   const box = await padBox(page);
   const random = generator(11);
-  const seen = [];
-  for (let k = 0; k < 10; k++) {
-    await page.click('button#clear');
-    const points = Array.from({ length: 6 }, () => [0.15 + 0.7 * random(), 0.15 + 0.7 * random()]);
-    await draw(page, [points], box);
-    const read = await reading();
-    seen.push(read);
-    if (read.sure === 'false') {
-      assert.match(read.text, /^not sure: (\d) or (?!\1)\d\?( · digits touching\? leave a gap between them)?$/);
-      assert.equal(await page.locator('#digit').textContent(), '?');
-      return;
+  const unsure = { letters: [], scribbles: [] };
+  const texts = [];
+  for (const [name, strokes] of Object.entries(LETTERS)) {
+    for (const [size, at] of [[0.5, [0.25, 0.2]], [0.3, [0.1, 0.5]]]) {
+      await page.click('button#clear');
+      const placed = strokes.map((s) => s.map(([x, y]) => [at[0] + size * x, at[1] + size * y]));
+      await draw(page, placed, box);
+      const read = await reading();
+      if (read.count !== 1) continue; // the strokes of a letter read as several digits
+      unsure.letters.push(read.sure === 'false' ? name : null);
+      texts.push(read.text);
     }
   }
-  assert.fail(`10 scribbles, all answered as sure digits: ${JSON.stringify(seen)}`);
+  for (let k = 0; k < 30; k++) {
+    await page.click('button#clear');
+    const points = Array.from({ length: 2 + (k % 5) }, () => [0.15 + 0.7 * random(), 0.15 + 0.7 * random()]);
+    await draw(page, [points], box);
+    const read = await reading();
+    if (read.count !== 1) continue;
+    unsure.scribbles.push(read.sure === 'false' ? k : null);
+    texts.push(read.text);
+  }
+  const share = (list) => list.filter((x) => x !== null).length / list.length;
+  console.log(`"not sure": letters ${(100 * share(unsure.letters)).toFixed(0)}% of ${unsure.letters.length}, `
+    + `scribbles ${(100 * share(unsure.scribbles)).toFixed(0)}% of ${unsure.scribbles.length}`);
+  assert.ok(unsure.letters.length >= 24 && unsure.scribbles.length >= 20, JSON.stringify(unsure));
+  assert.ok(share(unsure.letters) > 0.5, JSON.stringify(unsure.letters));
+  assert.ok(share(unsure.scribbles) > 0.5, JSON.stringify(unsure.scribbles));
+  // What the page says when it doubts: two guesses, or that it is unlike any digit.
+  const doubts = texts.filter((t) => t.startsWith('not sure'));
+  for (const t of doubts) {
+    assert.match(t, /^not sure: ((\d) or (?!\2)\d\?|a digit\? nearest \d)( · digits touching\? leave a gap between them)?$/);
+  }
+  assert.ok(doubts.some((t) => t.includes('a digit?')), JSON.stringify(doubts));
 });

@@ -2,7 +2,8 @@
 //! scaling divides its logits by one number fitted on held-out images, so that "90 % sure" is
 //! right about 90 % of the time, and an answer whose top probability is below [`SURE_AT_LEAST`]
 //! is reported as "not sure" with its two best guesses. The temperature travels in the weights
-//! file's metadata (see [`crate::weights`]).
+//! file's metadata (see [`crate::weights`]). Confidence cannot tell a letter from a digit; an
+//! answer is also "not sure" when [`crate::novelty`] finds the input unlike any digit.
 
 use crate::network::NUM_CLASSES;
 
@@ -31,12 +32,21 @@ pub struct Verdict {
     pub confidence: f32,
     /// The second most likely digit.
     pub runner_up: usize,
-    /// Whether `confidence` reaches [`SURE_AT_LEAST`].
+    /// Whether the input lies far from every digit the network knows (see
+    /// [`crate::novelty`]): a letter, a scribble, whatever its confidence.
+    pub unlike_any_digit: bool,
+    /// Whether `confidence` reaches [`SURE_AT_LEAST`] and the input is like a digit.
     pub sure: bool,
 }
 
 impl Verdict {
+    /// The verdict on confidence alone.
     pub fn of(probabilities: &[f32; NUM_CLASSES]) -> Self {
+        Self::judged(probabilities, false)
+    }
+
+    /// The verdict on confidence and on whether the input is `unlike_any_digit`.
+    pub fn judged(probabilities: &[f32; NUM_CLASSES], unlike_any_digit: bool) -> Self {
         let mut order: [usize; NUM_CLASSES] = std::array::from_fn(|d| d);
         order.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]));
         let confidence = probabilities[order[0]];
@@ -44,7 +54,18 @@ impl Verdict {
             digit: order[0],
             confidence,
             runner_up: order[1],
-            sure: confidence >= SURE_AT_LEAST,
+            unlike_any_digit,
+            sure: confidence >= SURE_AT_LEAST && !unlike_any_digit,
+        }
+    }
+
+    /// What to say instead of one digit when not sure: "4 or 9?", or for an input unlike
+    /// any digit "a digit? nearest 4".
+    pub fn doubt(&self) -> String {
+        if self.unlike_any_digit {
+            format!("a digit? nearest {}", self.digit)
+        } else {
+            format!("{} or {}?", self.digit, self.runner_up)
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - [`idx`]: MNIST's IDX format, from bytes (the trainer's files, the page's test set);
 //! - [`image_file`]: the size limits for image files, checked from their headers;
 //! - [`calibration`]: honest confidence (temperature scaling, "not sure");
+//! - [`novelty`]: whether an input is like any digit at all (letters, scribbles);
 //! - [`segment`]: a written number split into its digits, each preprocessed alike;
 //! - [`strokes`]: the same from pen strokes, each digit drawn again with a pen in proportion;
 //! - [`saliency`]: why an answer, by occlusion;
@@ -25,6 +26,7 @@ pub mod calibration;
 pub mod idx;
 pub mod image_file;
 pub mod network;
+pub mod novelty;
 pub mod personal;
 pub mod preprocess;
 pub mod saliency;

@@ -25,7 +25,8 @@ pub const ARCHITECTURE_VERSION: u32 = 1;
 const CONV1_FILTERS: usize = 32;
 const CONV2_FILTERS: usize = 64;
 const KERNEL: usize = 5;
-const HIDDEN: usize = 1024;
+/// Units of the dense layer: the features [`crate::novelty`] measures.
+pub const HIDDEN: usize = 1024;
 pub(crate) const DROPOUT: f64 = 0.5;
 /// After two 2×2 poolings a 28×28 map is 7×7.
 const FLATTENED: usize = CONV2_FILTERS * (IMAGE_SIDE / 4) * (IMAGE_SIDE / 4);

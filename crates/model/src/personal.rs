@@ -8,6 +8,7 @@ use burn::nn::Linear;
 use burn::tensor::TensorData;
 
 use crate::calibration::KEY_TEMPERATURE;
+use crate::novelty::KEY_NOVELTY;
 use crate::weights::{self, Precision, WeightsError, WeightsInfo};
 use crate::{Cnn, IMAGE_PIXELS, NUM_CLASSES};
 
@@ -83,17 +84,24 @@ pub fn personal_weights(
         bias: Some(Param::from_data(TensorData::new(bias, [outputs]), &device)),
     };
     let precision = info.precision().parse().unwrap_or(Precision::Int8);
-    let extra = [
+    let mut extra = vec![
         (KEY_TEMPERATURE, info.temperature()?.to_string()),
         (KEY_ADAPTED_FROM, info.checksum().to_string()),
         (KEY_EXAMPLES, examples.to_string()),
     ];
+    // The layers below are the base's, and so is where they put digits.
+    if let Some(novelty) = info.novelty()? {
+        extra.push((KEY_NOVELTY, novelty.encode()));
+    }
     weights::encode(&base.clone().with_output_layer(layer), precision, &extra)
 }
 
 #[cfg(test)]
 mod tests {
-    use burn::tensor::Device;
+    use burn::tensor::{Device, Distribution, Tensor};
+
+    use crate::network::HIDDEN;
+    use crate::novelty::Novelty;
 
     use super::*;
 
@@ -101,8 +109,14 @@ mod tests {
     fn personal_weights_hold_the_new_output_layer_and_say_where_they_come_from() {
         let device = Device::flex();
         let base = Cnn::new(&device);
-        let shipped =
-            weights::encode(&base, Precision::Int8, &[(KEY_TEMPERATURE, "1.5".into())]).unwrap();
+        let features = Tensor::<2>::random([20, HIDDEN], Distribution::Default, &device);
+        let labels: Vec<u8> = (0..20).map(|i| i % 10).collect();
+        let novelty = Novelty::fit(features, &labels).encode();
+        let extra = [
+            (KEY_TEMPERATURE, "1.5".to_string()),
+            (KEY_NOVELTY, novelty.clone()),
+        ];
+        let shipped = weights::encode(&base, Precision::Int8, &extra).unwrap();
         let (base, info) = weights::decode(&shipped, &device).unwrap();
         let weight: Vec<f32> = (0..1024 * 10)
             .map(|i| ((i % 17) as f32 - 8.0) / 100.0)
@@ -114,6 +128,7 @@ mod tests {
         assert_eq!(personal_info.temperature().unwrap(), 1.5);
         assert_eq!(personal_info.metadata[KEY_ADAPTED_FROM], info.checksum());
         assert_eq!(personal_info.metadata[KEY_EXAMPLES], "7");
+        assert_eq!(personal_info.metadata[KEY_NOVELTY], novelty);
         let stored = personal
             .output_layer()
             .weight

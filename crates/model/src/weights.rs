@@ -12,6 +12,7 @@ use burn::tensor::{DType, Device, TensorData, f16};
 
 use crate::calibration::KEY_TEMPERATURE;
 use crate::network::{ARCHITECTURE, ARCHITECTURE_VERSION, Cnn};
+use crate::novelty::{KEY_NOVELTY, Novelty};
 
 const KEY_ARCHITECTURE: &str = "architecture";
 const KEY_VERSION: &str = "architecture_version";
@@ -93,6 +94,15 @@ impl WeightsInfo {
                     ))
                 }),
         }
+    }
+
+    /// Where the network puts digits, to tell inputs unlike any digit (none when the file has
+    /// no statistics: then only the confidence decides "not sure").
+    pub fn novelty(&self) -> Result<Option<Novelty>, WeightsError> {
+        self.metadata
+            .get(KEY_NOVELTY)
+            .map(|text| Novelty::decode(text).map_err(WeightsError::Corrupted))
+            .transpose()
     }
 
     /// The CRC-32 of the tensors, as stored: what tells two weights files apart.
@@ -200,6 +210,7 @@ pub fn inspect(bytes: &[u8]) -> Result<WeightsInfo, WeightsError> {
 pub fn decode(bytes: &[u8], device: &Device) -> Result<(Cnn, WeightsInfo), WeightsError> {
     let (info, tensors) = verified(bytes)?;
     info.temperature()?;
+    info.novelty()?;
     let tensors = to_f32(tensors)?;
     let mut model = Cnn::new(device);
     let result = model.apply(tensors, None, None, false);
@@ -708,6 +719,10 @@ mod tests {
         let bad = with_metadata(&bytes, &[(KEY_TEMPERATURE, "-2".into())]).unwrap();
         let err = decode(&bad, &Device::flex()).unwrap_err();
         assert!(err.to_string().contains("temperature '-2'"), "{err}");
+        assert_eq!(info.novelty().unwrap(), None);
+        let bad = with_metadata(&bytes, &[(KEY_NOVELTY, "AQID".into())]).unwrap();
+        let err = decode(&bad, &Device::flex()).unwrap_err();
+        assert!(err.to_string().contains("novelty statistics"), "{err}");
         let mut damaged = bytes.clone();
         let last = damaged.len() - 1;
         damaged[last] ^= 0xff;

@@ -51,12 +51,13 @@ pub struct Exported {
     pub run: RunDir,
 }
 
-/// Writes the weights at `precision`, their confidence calibrated on the `validation` images,
-/// and the card into `run`, evaluating the weights as written on the `test` set. `command` is
+/// Writes the weights at `precision`, their confidence calibrated on the `validation` images
+/// and their novelty statistics fitted on `train` digits, and the card into `run`, evaluating the weights as written on the `test` set. `command` is
 /// recorded in the card.
 pub fn export(
     outcome: &Outcome,
     precision: Precision,
+    train: &Split,
     validation: &Split,
     test: &Split,
     run: &RunDir,
@@ -90,14 +91,15 @@ pub fn export(
     };
     let (shipped, _) = weights::decode(&bytes, &device)?;
     // One pass over the test set serves the report and the calibration.
-    let test_logits = logits::of(&shipped, &logits::inputs(test), &device);
+    let test_dense = logits::dense(&shipped, &logits::inputs(test), &device);
+    let test_logits = logits::from_dense(&shipped, test_dense.clone());
     let report = evaluate::from_logits(&test_logits, &test.labels);
     let (bytes, calibration) = calibrate::calibrate(
         &shipped,
         &bytes,
+        train,
         validation,
-        &test_logits,
-        &test.labels,
+        (test_dense, test),
         &device,
     )?;
 

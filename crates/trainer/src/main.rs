@@ -240,11 +240,22 @@ fn run(command: Command) -> Result<ExitCode> {
         } => {
             let outcome = train::train(&config, &data.data, &out, resume)?;
             let all = mnist::load_train(&data.data)?;
+            // The run's own training digits (a `--limit` run's few) for the novelty statistics;
+            // all 5,000 validation images for the temperature.
+            let (train_split, _) = mnist::train_and_validation(&all, config.limit)?;
             let (_, validation) = mnist::train_and_validation(&all, None)?;
             let test = mnist::load_test(&data.data)?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             let run = RunDir::new(&out);
-            let exported = export::export(&outcome, precision, &validation, &test, &run, &command)?;
+            let exported = export::export(
+                &outcome,
+                precision,
+                &train_split,
+                &validation,
+                &test,
+                &run,
+                &command,
+            )?;
             println!("{exported}");
         }
         Command::Eval {

@@ -8,13 +8,15 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use burn::tensor::Device;
 use image::ImageDecoder;
-use mnist_model::calibration::Verdict;
+use mnist_model::calibration::{Verdict, probabilities};
 use mnist_model::image_file;
+use mnist_model::novelty::Novelty;
 use mnist_model::{
     Bitmap, Bounds, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess, segment,
 };
 use serde::Serialize;
 
+use crate::logits;
 use crate::weights_file::Network;
 
 /// The answer for one image.
@@ -24,13 +26,15 @@ pub struct Prediction {
     pub confidence: f32,
     /// The three most likely digits with their probabilities, most likely first.
     pub top3: Vec<(usize, f32)>,
-    /// Whether the top probability is high enough to answer with one digit; when not, the
-    /// answer is "not sure: digit or runner-up?".
+    /// Whether the input lies far from every digit the network knows (a letter, a scribble).
+    pub unlike_any_digit: bool,
+    /// Whether the top probability is high enough, and the input like a digit, to answer with
+    /// one digit; when not, the answer is "not sure: digit or runner-up?".
     pub sure: bool,
 }
 
 impl Prediction {
-    pub fn from_probabilities(probabilities: &[f32]) -> Self {
+    pub fn from_probabilities(probabilities: &[f32], unlike_any_digit: bool) -> Self {
         let mut ranked: Vec<(usize, f32)> = probabilities.iter().copied().enumerate().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         ranked.truncate(3);
@@ -39,16 +43,24 @@ impl Prediction {
             digit: ranked[0].0,
             confidence: ranked[0].1,
             top3: ranked,
-            sure: Verdict::of(&all).sure,
+            unlike_any_digit,
+            sure: Verdict::judged(&all, unlike_any_digit).sure,
         }
     }
 
-    /// "7", or "not sure: 4 or 9?".
+    /// "7", or "not sure: 4 or 9?", or "not sure: a digit? nearest 4".
     pub fn answer(&self) -> String {
         if self.sure {
             self.digit.to_string()
         } else {
-            format!("not sure: {} or {}?", self.digit, self.top3[1].0)
+            let verdict = Verdict {
+                digit: self.digit,
+                confidence: self.confidence,
+                runner_up: self.top3[1].0,
+                unlike_any_digit: self.unlike_any_digit,
+                sure: false,
+            };
+            format!("not sure: {}", verdict.doubt())
         }
     }
 }
@@ -100,29 +112,44 @@ pub fn load_digits(path: &Path) -> Result<Vec<mnist_model::Digit>> {
     with_bitmap(path, segment)?.with_context(|| format!("{}", path.display()))
 }
 
-/// Classifies preprocessed inputs in one batch (uncalibrated probabilities).
+/// Classifies preprocessed inputs in one batch (uncalibrated probabilities, confidence alone).
 pub fn predict(model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]], device: &Device) -> Vec<Prediction> {
-    predict_calibrated(model, inputs, device, 1.0)
+    answers(model, inputs, device, 1.0, None)
 }
 
-/// Classifies preprocessed inputs in one batch, probabilities calibrated by `temperature`.
+/// Classifies preprocessed inputs in one batch as the app does: probabilities calibrated by
+/// the weights file's temperature, inputs unlike any digit told by its novelty statistics.
 pub fn predict_calibrated(
+    network: &Network,
+    inputs: &[[f32; IMAGE_PIXELS]],
+    device: &Device,
+) -> Vec<Prediction> {
+    let novelty = network.novelty.as_ref();
+    answers(&network.model, inputs, device, network.temperature, novelty)
+}
+
+fn answers(
     model: &Cnn,
     inputs: &[[f32; IMAGE_PIXELS]],
     device: &Device,
     temperature: f32,
+    novelty: Option<&Novelty>,
 ) -> Vec<Prediction> {
     if inputs.is_empty() {
         return Vec::new();
     }
-    let (_, probabilities) = model.classify_calibrated(inputs, device, temperature);
-    probabilities
-        .into_data()
-        .convert::<f32>()
-        .try_to_vec::<f32>()
-        .expect("f32 probabilities")
-        .chunks(NUM_CLASSES)
-        .map(Prediction::from_probabilities)
+    let dense = logits::dense(model, inputs, device);
+    let unlike: Vec<bool> = match novelty {
+        Some(novelty) => logits::column(novelty.scores(dense.clone()))
+            .into_iter()
+            .map(|score| novelty.unlike_any_digit(score))
+            .collect(),
+        None => vec![false; inputs.len()],
+    };
+    logits::from_dense(model, dense)
+        .iter()
+        .zip(unlike)
+        .map(|(l, unlike)| Prediction::from_probabilities(&probabilities(l, temperature), unlike))
         .collect()
 }
 
@@ -151,7 +178,7 @@ pub struct Number {
 /// Reads every digit of `digits` in one batch.
 pub fn read_number(network: &Network, digits: &[mnist_model::Digit], device: &Device) -> Number {
     let inputs: Vec<_> = digits.iter().map(|d| d.input).collect();
-    let predictions = predict_calibrated(&network.model, &inputs, device, network.temperature);
+    let predictions = predict_calibrated(network, &inputs, device);
     let digits: Vec<NumberDigit> = predictions
         .into_iter()
         .zip(digits)
@@ -251,10 +278,7 @@ pub fn predict_files(
                     .map(|digits| Answer::Number(read_number(network, &digits, device)))
             } else {
                 load_input(path).map(|input| {
-                    let model = &network.model;
-                    Answer::Digit(
-                        predict_calibrated(model, &[input], device, network.temperature).remove(0),
-                    )
+                    Answer::Digit(predict_calibrated(network, &[input], device).remove(0))
                 })
             };
             FileAnswer {
@@ -271,8 +295,10 @@ mod tests {
 
     #[test]
     fn ranks_the_top_three() {
-        let p =
-            Prediction::from_probabilities(&[0.0, 0.1, 0.05, 0.6, 0.0, 0.0, 0.0, 0.0, 0.25, 0.0]);
+        let p = Prediction::from_probabilities(
+            &[0.0, 0.1, 0.05, 0.6, 0.0, 0.0, 0.0, 0.0, 0.25, 0.0],
+            false,
+        );
         assert_eq!(p.digit, 3);
         assert_eq!(
             p.top3.iter().map(|t| t.0).collect::<Vec<_>>(),

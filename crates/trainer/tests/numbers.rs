@@ -122,6 +122,23 @@ fn calibration_stores_a_temperature_and_keeps_the_accuracy() {
         "{report}"
     );
     assert_eq!(report["thresholds"].as_array().unwrap().len(), 7);
+    // The novelty limit turns letters away that confidence lets through, and few digits.
+    let unsure = |set: &str, how: &str| {
+        report["unsure_at_the_apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["set"] == set)
+            .unwrap()[how]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        unsure("letters", "with_novelty") >= unsure("letters", "confidence_alone") + 0.2,
+        "{report}"
+    );
+    assert!(unsure("letters", "with_novelty") > 0.5, "{report}");
+    assert!(unsure("test digits", "with_novelty") < 0.03, "{report}");
 
     let eval = |weights: &std::path::Path| {
         common::json_output(

@@ -9,6 +9,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
 use mnist_model::calibration::Verdict;
 use mnist_model::network::images_tensor;
+use mnist_model::novelty::Novelty;
 use mnist_model::weights::WeightsInfo;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
 
@@ -38,19 +39,24 @@ impl Backend {
     }
 }
 
-/// One answer: raw logits and calibrated probabilities.
+/// One answer: raw logits, calibrated probabilities, and whether the input is unlike any
+/// digit (`mnist_model::novelty`).
 #[derive(Debug, Clone)]
 pub struct Output {
     pub logits: [f32; NUM_CLASSES],
     pub probabilities: [f32; NUM_CLASSES],
+    pub unlike_any_digit: bool,
 }
 
 impl Output {
     /// The best digit, how sure, the runner-up, and whether that is sure enough.
     pub fn verdict(&self) -> Verdict {
-        Verdict::of(&self.probabilities)
+        Verdict::judged(&self.probabilities, self.unlike_any_digit)
     }
 }
+
+/// Values read back per input: ten logits, ten probabilities, the novelty score.
+const ROW: usize = 2 * NUM_CLASSES + 1;
 
 /// What every layer made of one input, flattened map by map (channels, then rows), after ReLU.
 #[derive(Debug, Clone)]
@@ -63,7 +69,8 @@ pub struct LayerMaps {
 }
 
 /// The values one forward pass reads back, as parts of the given lengths: the answers (ten
-/// logits and ten probabilities per input), then, when asked for, the first input's layers.
+/// logits, ten probabilities and the novelty score per input), then, when asked for, the
+/// first input's layers.
 /// What the engine worker sends back.
 #[derive(Debug, Clone, Default)]
 pub struct Readout {
@@ -80,6 +87,8 @@ enum Place {
         /// From the weights file: makes the probabilities honest (see
         /// `mnist_model::calibration`).
         temperature: f32,
+        /// From the weights file, if it has them: tells inputs unlike any digit.
+        novelty: Option<Box<Novelty>>,
     },
     /// In the engine worker, as its engine `id`.
     Worker { worker: Rc<EngineWorker>, id: u32 },
@@ -91,6 +100,8 @@ pub struct Engine {
     pub backend: Backend,
     /// What the weights file says about itself (precision, date, checksum).
     pub info: WeightsInfo,
+    /// A novelty score above this is unlike any digit (infinite without statistics).
+    novelty_limit: f32,
 }
 
 /// Where engines are loaded: the engine worker, or the page's own thread when the worker
@@ -144,13 +155,16 @@ impl Engine {
         };
         let (model, info) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
         mark(&format!("{} model", backend.id()));
+        let novelty = info.novelty().map_err(|e| e.to_string())?;
         let engine = Engine {
             place: Place::Here {
                 model: Box::new(model),
                 device,
                 temperature: info.temperature().map_err(|e| e.to_string())?,
+                novelty: novelty.map(Box::new),
             },
             backend,
+            novelty_limit: novelty_limit(&info),
             info,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
@@ -168,6 +182,7 @@ impl Engine {
         Engine {
             place: Place::Worker { worker, id },
             backend,
+            novelty_limit: novelty_limit(&info),
             info,
         }
     }
@@ -202,7 +217,7 @@ impl Engine {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(outputs(&self.forward(inputs, false).await?.values))
+        Ok(self.outputs(&self.forward(inputs, false).await?.values))
     }
 
     /// [`Self::classify_all`], and what every layer made of the first input, from the same
@@ -222,7 +237,7 @@ impl Engine {
             head.to_vec()
         });
         let mut next = || parts.next().unwrap_or_default();
-        let answers = outputs(&next());
+        let answers = self.outputs(&next());
         let maps = LayerMaps {
             conv1: next(),
             pool1: next(),
@@ -248,29 +263,27 @@ impl Engine {
         inputs: &[[f32; IMAGE_PIXELS]],
         layers: bool,
     ) -> Result<Readout, String> {
-        let (model, device, temperature) = match &self.place {
+        let (model, device, temperature, novelty) = match &self.place {
             Place::Here {
                 model,
                 device,
                 temperature,
-            } => (model, device, *temperature),
+                novelty,
+            } => (model, device, *temperature, novelty.as_deref()),
             Place::Worker { worker, id } => return worker.forward(*id, inputs, layers).await,
         };
+        let images = images_tensor(inputs, device);
         if !layers {
-            let (logits, probabilities) = model.classify_calibrated(inputs, device, temperature);
-            let both = Tensor::cat(vec![logits, probabilities], 1).flatten::<1>(0, 1);
-            let values = read(both).await?;
+            let values = read(answers(model, model.dense(images), temperature, novelty)).await?;
             return Ok(Readout {
                 lengths: vec![values.len()],
                 values,
             });
         }
-        let layers = model.forward_layers(images_tensor(inputs, device));
-        let probabilities = softmax(layers.logits.clone().div_scalar(temperature), 1);
-        let answers = Tensor::cat(vec![layers.logits, probabilities], 1).flatten::<1>(0, 1);
+        let layers = model.forward_layers(images);
         let maps = |t: Tensor<4>| t.narrow(0, 0, 1).flatten::<1>(0, 3);
         let parts = vec![
-            answers,
+            answers(model, layers.dense.clone(), temperature, novelty),
             maps(layers.conv1),
             maps(layers.pool1),
             maps(layers.conv2),
@@ -280,6 +293,18 @@ impl Engine {
         let lengths = parts.iter().map(|t| t.dims()[0]).collect();
         let values = read(Tensor::cat(parts, 0)).await?;
         Ok(Readout { values, lengths })
+    }
+
+    /// Rows of [`ROW`] values as answers.
+    fn outputs(&self, values: &[f32]) -> Vec<Output> {
+        values
+            .chunks_exact(ROW)
+            .map(|row| Output {
+                logits: std::array::from_fn(|d| row[d]),
+                probabilities: std::array::from_fn(|d| row[NUM_CLASSES + d]),
+                unlike_any_digit: row[ROW - 1] > self.novelty_limit,
+            })
+            .collect()
     }
 }
 
@@ -302,13 +327,27 @@ async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
         .map_err(|e| format!("unexpected answer: {e:?}"))
 }
 
-/// Rows of ten logits then ten probabilities, as answers.
-fn outputs(values: &[f32]) -> Vec<Output> {
-    values
-        .chunks_exact(2 * NUM_CLASSES)
-        .map(|row| Output {
-            logits: std::array::from_fn(|d| row[d]),
-            probabilities: std::array::from_fn(|d| row[NUM_CLASSES + d]),
-        })
-        .collect()
+/// The answers to the dense features of a batch, flattened: per input the logits, the
+/// probabilities at `temperature` and the novelty score (0 without statistics).
+fn answers(
+    model: &Cnn,
+    dense: Tensor<2>,
+    temperature: f32,
+    novelty: Option<&Novelty>,
+) -> Tensor<1> {
+    let scores = match novelty {
+        Some(novelty) => novelty.scores(dense.clone()),
+        None => Tensor::zeros([dense.dims()[0], 1], &dense.device()),
+    };
+    let logits = model.output_layer().forward(dense);
+    let probabilities = softmax(logits.clone().div_scalar(temperature), 1);
+    Tensor::cat(vec![logits, probabilities, scores], 1).flatten::<1>(0, 1)
+}
+
+/// The limit of the weights file's novelty statistics; infinite (nothing unlike) without them.
+fn novelty_limit(info: &WeightsInfo) -> f32 {
+    info.novelty()
+        .ok()
+        .flatten()
+        .map_or(f32::INFINITY, |n| n.limit)
 }

@@ -63,13 +63,7 @@ impl NumberView {
         let summary = match (unsure.first(), touching) {
             (_, true) => "digits touching? leave a gap between them".to_string(),
             (Some(&i), _) => {
-                let v = verdicts[i];
-                format!(
-                    "not sure of digit {}: {} or {}?",
-                    i + 1,
-                    v.digit,
-                    v.runner_up
-                )
+                format!("not sure of digit {}: {}", i + 1, verdicts[i].doubt())
             }
             (None, false) => {
                 let least = verdicts.iter().map(|v| v.confidence).fold(1.0f32, f32::min);
@@ -119,7 +113,7 @@ impl NumberView {
         let text = if sure {
             format!("{} · {:.0}%", v.digit, 100.0 * v.confidence)
         } else {
-            format!("{} or {}?", v.digit, v.runner_up)
+            v.doubt()
         };
         if let Some(label) = self.element("span") {
             label.set_text_content(Some(&text));

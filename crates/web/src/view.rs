@@ -237,6 +237,8 @@ impl View {
             .ok();
         p.set_attribute("data-sure", if v.sure { "true" } else { "false" })
             .ok();
+        let unlike = if v.unlike_any_digit { "true" } else { "false" };
+        p.set_attribute("data-unlike", unlike).ok();
         let number = self.number.show(outputs, digits, frame);
         p.set_attribute("data-count", &outputs.len().to_string())
             .ok();
@@ -257,7 +259,7 @@ impl View {
             } else {
                 (
                     "?".to_string(),
-                    format!("not sure: {} or {}?{touching}", v.digit, v.runner_up),
+                    format!("not sure: {}{touching}", v.doubt()),
                 )
             };
             self.digit.set_text_content(Some(&shown));
@@ -275,6 +277,7 @@ impl View {
         self.prediction.set_attribute("data-digit", "").ok();
         self.prediction.set_attribute("data-confidence", "0").ok();
         self.prediction.set_attribute("data-sure", "true").ok();
+        self.prediction.set_attribute("data-unlike", "false").ok();
         self.prediction.set_attribute("data-count", "0").ok();
         self.digit.set_text_content(Some("–"));
         self.confidence.set_text_content(Some(hint));
