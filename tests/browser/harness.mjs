@@ -135,7 +135,7 @@ export async function answer(page) {
   return page.evaluate(() => {
     const p = document.querySelector('#prediction').dataset;
     const bars = [...document.querySelectorAll('#probabilities [data-digit]')].map((b) => Number(b.dataset.p));
-    return { digit: p.digit, confidence: Number(p.confidence), bars };
+    return { digit: p.digit, confidence: Number(p.confidence), sure: p.sure, unlike: p.unlike, bars };
   });
 }
 

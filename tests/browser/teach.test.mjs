@@ -99,7 +99,12 @@ test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s 
   assert.equal(await page.evaluate(() => document.body.dataset.model), 'personal');
   await until(page, () => document.querySelector('#prediction').dataset.busy === 'false');
 
-  for (const zero of elsewhere) assert.equal((await read(page, zero)).digit, '0', 'the taught style, drawn elsewhere');
+  for (const zero of elsewhere) {
+    const reading = await read(page, zero);
+    assert.equal(reading.digit, '0', 'the taught style, drawn elsewhere');
+    // A personal weights file keeps its base's novelty statistics: the taught style is a digit.
+    assert.equal(reading.sure, 'true', `sure of it: ${JSON.stringify(reading)}`);
+  }
   const eights = testDigits(DATA, 200).filter((d) => d.label === 8).slice(0, 5);
   for (const eight of eights) {
     const strokes = place(skeletonStrokes(eight.pixels), 0.6, [0.2, 0.2]);
