@@ -1,6 +1,6 @@
 // Writing styles MNIST barely has, drawn on the pad with real pointer events and read by the
 // shipped weights: the crossed 7 and the flagged 1 (with or without a base) written across
-// Europe and Latin America. Half the drawings are made here from simple pen paths (a person's
+// Europe and Latin America, and the open 4. Half the drawings are made here from simple pen paths (a person's
 // two or three strokes, at random proportions, slant, size and place), half from MNIST test
 // 7s and 1s thinned to strokes with a bar or a flag added. Nothing here shares code with the
 // training augmentation that made such digits in Rust. On the CPU engine (WebGPU disabled).
@@ -140,4 +140,40 @@ test('crossed 7s and flagged 1s drawn on the pad are read as 7 and 1', async () 
     `${(100 * rate).toFixed(1)}%${misses.length ? ` (${misses.join('; ')})` : ''}`);
   assert.ok(drawings.length >= 40);
   assert.ok(rate >= 0.95, `only ${right} of ${drawings.length} read right: ${misses.join('; ')}`);
+});
+
+/**
+ * An open 4 as a person draws it: the arm down to the bar and the bar in one stroke, then the
+ * stem, which does not meet the arm at the top. Some arms lean, some stems start lower.
+ */
+function penFour(random) {
+  const stemTop = [0.55 + 0.2 * random(), 0.02 + 0.15 * random()];
+  const foot = [stemTop[0] - 0.1 * random() + 0.03, 0.92 + 0.06 * random()];
+  const barY = 0.5 + 0.2 * random();
+  const armFoot = [stemTop[0] - 0.35 - 0.25 * random(), barY];
+  const armTop = [armFoot[0] + 0.15 * (random() - 0.3), 0.02 + 0.15 * random()];
+  const barEnd = [stemTop[0] + 0.08 + 0.15 * random(), barY - 0.04 * random()];
+  return [joined(armTop, armFoot, barEnd), joined(stemTop, foot)];
+}
+
+test('open 4s drawn on the pad are read as 4', async () => {
+  const box = await padBox(page);
+  const random = generator(23);
+  let right = 0;
+  const misses = [];
+  const count = Number(process.env.STYLE_DRAWINGS ?? 12) * 2;
+  for (let k = 0; k < count; k++) {
+    const strokes = penFour(random);
+    const size = 0.35 + 0.45 * random();
+    const at = [(1 - size) * random(), (1 - size) * random()];
+    await page.click('button#clear');
+    await draw(page, place(strokes, size, at), box);
+    await page.waitForFunction(() => document.querySelector('#prediction').dataset.busy === 'false',
+      null, { timeout: 60_000 });
+    const value = await page.evaluate(() => document.querySelector('#number').dataset.value);
+    if (value === '4') right += 1;
+    else misses.push(`size ${size.toFixed(2)} read as ${value}`);
+  }
+  console.log(`open 4s read right: ${right}/${count}${misses.length ? ` (${misses.join('; ')})` : ''}`);
+  assert.ok(right / count >= 0.95, `only ${right} of ${count} read right: ${misses.join('; ')}`);
 });

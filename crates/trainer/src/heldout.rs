@@ -4,10 +4,10 @@
 //!
 //! - `scans`: the test digits as they are;
 //! - `pen`: thinned to their skeleton and drawn again as the pad draws a digit;
-//! - `styles`: the 7s crossed, the 1s flagged and the 9s with a small loop, drawn as on the
-//!   pad (the styles come from the training augmentation's code, so this set checks that
-//!   training learnt them, not that they are what every writer does; the browser's stroke tests
-//!   are the outside check);
+//! - `styles`: the 7s crossed, the 1s flagged, the 4s open and the 9s with a small loop, drawn
+//!   as on the pad (the styles come from the training augmentation's code, so this set checks
+//!   that training learnt them, not that they are what every writer does; the browser's stroke
+//!   tests are the outside check);
 //! - `photos`: written large on grey paper and photographed: keystone, uneven light, blur and
 //!   noise, then read through `preprocess` like any photo.
 

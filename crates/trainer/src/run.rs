@@ -39,7 +39,7 @@ pub struct TrainConfig {
         help = "Train on the images as they are, without random rotation, scale, shift and stroke weight"
     )]
     pub augment: bool,
-    /// Whether some training digits are redrawn as pen strokes, and some 7s, 1s and 9s in
+    /// Whether some training digits are redrawn as pen strokes, and some 7s, 1s, 4s and 9s in
     /// writing styles MNIST lacks (`--no-pen` turns it off). Runs from before it had none.
     #[arg(
         long = "no-pen",

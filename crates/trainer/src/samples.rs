@@ -1,6 +1,6 @@
 //! A picture of what the pen augmentation makes of training digits: per digit, the scan and
-//! eight redrawings (half of the 7s, 1s and 9s in their other writing style), for the docs and
-//! for anyone changing the augmentation to look at.
+//! eight redrawings (half of the 7s, 1s, 4s and 9s in their other writing style), for the docs
+//! and for anyone changing the augmentation to look at.
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! smooth, without a scanner's blur, redrawn at a pen width in proportion to its size
 //! ([`crate::strokes`]); MNIST's digits are scanned pencil. A share of the training digits is
 //! therefore thinned to its skeleton and drawn again through the pad's own drawing code with a
-//! pen of random width, and a share of the 7s, 1s and 9s in a writing style MNIST lacks.
+//! pen of random width, and a share of the 7s, 1s, 4s and 9s in a writing style MNIST lacks.
 
 use rand::Rng;
 
@@ -16,7 +16,7 @@ use crate::strokes::{Stroke, draw};
 pub struct PenAugmentation {
     /// Share of digits redrawn as pen strokes.
     pub redraw: f64,
-    /// Share of the 7s, 1s and 9s written in their [`Style`] (and so redrawn).
+    /// Share of the 7s, 1s, 4s and 9s written in their [`Style`] (and so redrawn).
     pub styled: f64,
     /// The pen's width, as a share of the digit's longer side (the pad's is
     /// [`crate::strokes::PEN_SHARE`]).

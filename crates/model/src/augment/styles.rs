@@ -1,7 +1,7 @@
 //! Writing styles MNIST barely contains, made from MNIST digits' skeletons: the crossed 7 and
-//! the flagged 1 written across Europe and Latin America, and the 9 with a small loop on a long
-//! tail. Each is the digit it was, with a stroke added or its loop shrunk, in proportions drawn
-//! at random within what people write.
+//! the flagged 1 written across Europe and Latin America, the 9 with a small loop on a long
+//! tail, and the 4 with an open top. Each is the digit it was, with a stroke added, its loop
+//! shrunk or its top opened, in proportions drawn at random within what people write.
 
 use rand::Rng;
 
@@ -18,6 +18,9 @@ pub enum Style {
     FlaggedOne,
     /// A 9 whose loop is half to three quarters its usual size, on a longer tail.
     SmallLoopNine,
+    /// A 4 whose arm and stem do not meet at the top: an arm down to the bar, the bar, and the
+    /// stem apart.
+    OpenFour,
 }
 
 impl Style {
@@ -27,6 +30,7 @@ impl Style {
             7 => Some(Style::CrossedSeven),
             1 => Some(Style::FlaggedOne),
             9 => Some(Style::SmallLoopNine),
+            4 => Some(Style::OpenFour),
             _ => None,
         }
     }
@@ -40,6 +44,7 @@ impl Style {
             Style::CrossedSeven => cross(strokes, &ink, rng),
             Style::FlaggedOne => flag(strokes, &ink, rng),
             Style::SmallLoopNine => shrink_loop(strokes, skeleton, &ink, rng),
+            Style::OpenFour => open_top(&strokes, &ink, rng),
         }
     }
 }
@@ -198,6 +203,45 @@ fn shrink_loop(
     Some(shrunk)
 }
 
+/// The 4 written open: its stem kept where it was (its foot and its lean below the bar), its
+/// bar at the height of the widest row of the middle, and a new arm from near the top down to
+/// the bar's left end, a fifth to two fifths of the height left of the stem's top.
+fn open_top(strokes: &[Stroke], ink: &Ink, rng: &mut impl Rng) -> Option<Vec<Stroke>> {
+    let h = ink.height();
+    let span = |y: f32| {
+        let xs = strokes.iter().flatten().filter(|p| (p.1 - y).abs() <= 0.5);
+        xs.fold(None, |b: Option<(f32, f32)>, p| {
+            Some(b.map_or((p.0, p.0), |(l, r)| (l.min(p.0), r.max(p.0))))
+        })
+    };
+    let rows = ((ink.y0 + 0.4 * h) as usize..=(ink.y0 + 0.75 * h) as usize).map(|y| y as f32 + 0.5);
+    let (bar_y, (left, _)) = rows
+        .filter_map(|y| Some((y, span(y)?)))
+        .max_by(|a, b| (a.1.1 - a.1.0).total_cmp(&(b.1.1 - b.1.0)))?;
+    // Below the bar there is only the stem.
+    let below = (bar_y + 2.0, stem_at(strokes, bar_y + 2.0)?);
+    let foot = (ink.y1, stem_at(strokes, ink.y1)?);
+    let lean = (foot.1 - below.1) / (foot.0 - below.0).max(1.0);
+    let stem_x = |y: f32| below.1 + lean * (y - below.0);
+    let bar_right = stem_x(bar_y) + h * rng.random_range(0.05..0.2);
+    let arm_foot = left.min(stem_x(bar_y) - 0.3 * h);
+    let stem_top = (stem_x(ink.y0), ink.y0 + h * rng.random_range(0.0..0.1));
+    let arm_top = (
+        stem_top.0 - h * rng.random_range(0.2..0.4),
+        ink.y0 + h * rng.random_range(0.0..0.15),
+    );
+    if arm_foot < 0.0 || arm_top.0 < 0.0 || arm_top.0 > stem_top.0 - 2.0 {
+        return None;
+    }
+    let mut arm_and_bar = straight(arm_top, (arm_foot, bar_y));
+    arm_and_bar.extend(
+        straight((arm_foot, bar_y), (bar_right, bar_y))
+            .into_iter()
+            .skip(1),
+    );
+    Some(vec![arm_and_bar, straight(stem_top, (foot.1, foot.0))])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,8 +304,43 @@ mod tests {
     }
 
     #[test]
-    fn only_sevens_ones_and_nines_have_a_style() {
+    fn a_closed_four_opens_at_the_top_and_keeps_its_stem() {
+        // A diagonal from the stem's top down to the bar's left end, the bar, the stem.
+        let four = grid(|x, y| {
+            let diagonal = (4..=16).contains(&y) && x == 16 - (y - 4) * 10 / 12;
+            diagonal || (y == 16 && (6..=20).contains(&x)) || (x == 16 && (4..24).contains(&y))
+        });
+        for seed in 0..5 {
+            let strokes = Style::OpenFour
+                .apply(&four, &mut SmallRng::seed_from_u64(seed))
+                .unwrap();
+            assert_eq!(strokes.len(), 2, "an arm with its bar, and the stem");
+            let (arm, stem) = (&strokes[0], &strokes[1]);
+            let (arm_top, stem_top) = (arm[0], stem[0]);
+            assert!(
+                arm_top.0 <= stem_top.0 - 3.5,
+                "open: {arm_top:?} {stem_top:?}"
+            );
+            assert!(
+                (stem_top.0 - 16.5).abs() < 0.6 && stem_top.1 < 7.0,
+                "{stem_top:?}"
+            );
+            assert_eq!(
+                *stem.last().unwrap(),
+                (16.5, 23.5),
+                "the stem reaches its foot"
+            );
+            let bar_end = *arm.last().unwrap();
+            assert!(
+                bar_end.0 > 16.5 && (bar_end.1 - 16.5).abs() < 0.01,
+                "{bar_end:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_sevens_ones_fours_and_nines_have_a_style() {
         let styled: Vec<u8> = (0..10).filter(|&d| Style::for_label(d).is_some()).collect();
-        assert_eq!(styled, [1, 7, 9]);
+        assert_eq!(styled, [1, 4, 7, 9]);
     }
 }
