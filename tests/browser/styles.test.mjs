@@ -104,6 +104,30 @@ function mnistOne(pixels, random) {
   return [...strokes, path(flag, top), ...base];
 }
 
+/**
+ * Draws each of `drawings` at a third to four fifths of the pad, anywhere it fits, and counts
+ * those read as their label.
+ */
+async function readAll(drawings, random, box) {
+  let right = 0;
+  const misses = [];
+  for (const { kind, label, strokes } of drawings) {
+    const size = 0.35 + 0.45 * random();
+    const at = [(1 - size) * random(), (1 - size) * random()];
+    await page.click('button#clear');
+    await draw(page, place(strokes, size, at), box);
+    await page.waitForFunction(() => document.querySelector('#prediction').dataset.busy === 'false',
+      null, { timeout: 60_000 });
+    const read = await page.evaluate(() => ({
+      digit: document.querySelector('#prediction').dataset.digit,
+      value: document.querySelector('#number').dataset.value,
+    }));
+    if (read.value === label) right += 1;
+    else misses.push(`${kind} (size ${size.toFixed(2)}) read as ${read.value || read.digit}`);
+  }
+  return { right, misses };
+}
+
 test('crossed 7s and flagged 1s drawn on the pad are read as 7 and 1', async () => {
   const box = await padBox(page);
   const perKind = Number(process.env.STYLE_DRAWINGS ?? 12);
@@ -118,23 +142,7 @@ test('crossed 7s and flagged 1s drawn on the pad are read as 7 and 1', async () 
     drawings.push({ kind: 'MNIST 7', label: '7', strokes: mnistSeven(sevens[k].pixels, random) });
     drawings.push({ kind: 'MNIST 1', label: '1', strokes: mnistOne(ones[k].pixels, random) });
   }
-  let right = 0;
-  const misses = [];
-  for (const { kind, label, strokes } of drawings) {
-    // At a third to four fifths of the pad, anywhere it fits.
-    const size = 0.35 + 0.45 * random();
-    const at = [(1 - size) * random(), (1 - size) * random()];
-    await page.click('button#clear');
-    await draw(page, place(strokes, size, at), box);
-    await page.waitForFunction(() => document.querySelector('#prediction').dataset.busy === 'false',
-      null, { timeout: 60_000 });
-    const read = await page.evaluate(() => ({
-      digit: document.querySelector('#prediction').dataset.digit,
-      value: document.querySelector('#number').dataset.value,
-    }));
-    if (read.value === label) right += 1;
-    else misses.push(`${kind} (size ${size.toFixed(2)}) read as ${read.value || read.digit}`);
-  }
+  const { right, misses } = await readAll(drawings, random, box);
   const rate = right / drawings.length;
   console.log(`crossed 7s and flagged 1s read right: ${right}/${drawings.length} = ` +
     `${(100 * rate).toFixed(1)}%${misses.length ? ` (${misses.join('; ')})` : ''}`);
@@ -159,21 +167,9 @@ function penFour(random) {
 test('open 4s drawn on the pad are read as 4', async () => {
   const box = await padBox(page);
   const random = generator(23);
-  let right = 0;
-  const misses = [];
   const count = Number(process.env.STYLE_DRAWINGS ?? 12) * 2;
-  for (let k = 0; k < count; k++) {
-    const strokes = penFour(random);
-    const size = 0.35 + 0.45 * random();
-    const at = [(1 - size) * random(), (1 - size) * random()];
-    await page.click('button#clear');
-    await draw(page, place(strokes, size, at), box);
-    await page.waitForFunction(() => document.querySelector('#prediction').dataset.busy === 'false',
-      null, { timeout: 60_000 });
-    const value = await page.evaluate(() => document.querySelector('#number').dataset.value);
-    if (value === '4') right += 1;
-    else misses.push(`size ${size.toFixed(2)} read as ${value}`);
-  }
+  const drawings = Array.from({ length: count }, () => ({ kind: 'pen 4', label: '4', strokes: penFour(random) }));
+  const { right, misses } = await readAll(drawings, random, box);
   console.log(`open 4s read right: ${right}/${count}${misses.length ? ` (${misses.join('; ')})` : ''}`);
   assert.ok(right / count >= 0.95, `only ${right} of ${count} read right: ${misses.join('; ')}`);
 });
