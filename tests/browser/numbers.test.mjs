@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, skeletonStrokes, place, generator } from './strokes.mjs';
 
 let server;
 let browser;
@@ -39,12 +39,6 @@ async function reading() {
       panelShown: !n.hidden,
     };
   });
-}
-
-/** A 31-bit generator, so the layouts are the same on every run. */
-function generator(seed) {
-  let s = seed;
-  return () => { s = (s * 1103515245 + 12345) % 2 ** 31; return s / 2 ** 31; };
 }
 
 test('numbers of 2 to 6 MNIST digits written side by side are read', async () => {

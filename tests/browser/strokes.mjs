@@ -94,3 +94,9 @@ export function skeletonStrokes(pixels) {
 export function place(strokes, size, [ox, oy]) {
   return strokes.map((s) => s.map(([x, y]) => [ox + x * size, oy + y * size]));
 }
+
+/** A seeded 31-bit generator of numbers in 0..1, so that drawings are the same on every run. */
+export function generator(seed) {
+  let s = seed;
+  return () => { s = (s * 1103515245 + 12345) % 2 ** 31; return s / 2 ** 31; };
+}

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, skeletonStrokes, place, generator } from './strokes.mjs';
 
 let server;
 let browser;
@@ -23,12 +23,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** A 31-bit generator, so the drawings are the same on every run. */
-function generator(seed) {
-  let s = seed;
-  return () => { s = (s * 1103515245 + 12345) % 2 ** 31; return s / 2 ** 31; };
-}
 
 const lerp = (a, b, t) => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
 /** A straight pen path from a to b, a point every twentieth of the box. */
