@@ -156,6 +156,7 @@ impl Engine {
         let (model, info) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
         mark(&format!("{} model", backend.id()));
         let novelty = info.novelty().map_err(|e| e.to_string())?;
+        let novelty_limit = novelty.as_ref().map_or(f32::INFINITY, |n| n.limit);
         let engine = Engine {
             place: Place::Here {
                 model: Box::new(model),
@@ -164,7 +165,7 @@ impl Engine {
                 novelty: novelty.map(Box::new),
             },
             backend,
-            novelty_limit: novelty_limit(&info),
+            novelty_limit,
             info,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
@@ -172,19 +173,26 @@ impl Engine {
         Ok(engine)
     }
 
-    /// The engine `id` of `worker`, loaded from a file that says `info`.
+    /// The engine `id` of `worker`, loaded from a file that says `info`, whose novelty limit
+    /// the worker reported.
     pub fn in_worker(
         worker: Rc<EngineWorker>,
         id: u32,
         backend: Backend,
         info: WeightsInfo,
+        novelty_limit: f32,
     ) -> Self {
         Engine {
             place: Place::Worker { worker, id },
             backend,
-            novelty_limit: novelty_limit(&info),
+            novelty_limit,
             info,
         }
+    }
+
+    /// A novelty score above this is unlike any digit (infinite without statistics).
+    pub fn novelty_limit(&self) -> f32 {
+        self.novelty_limit
     }
 
     /// Where engines like this one are loaded.
@@ -342,12 +350,4 @@ fn answers(
     let logits = model.output_layer().forward(dense);
     let probabilities = softmax(logits.clone().div_scalar(temperature), 1);
     Tensor::cat(vec![logits, probabilities, scores], 1).flatten::<1>(0, 1)
-}
-
-/// The limit of the weights file's novelty statistics; infinite (nothing unlike) without them.
-fn novelty_limit(info: &WeightsInfo) -> f32 {
-    info.novelty()
-        .ok()
-        .flatten()
-        .map_or(f32::INFINITY, |n| n.limit)
 }

@@ -129,11 +129,14 @@ impl EngineWorker {
             ("weights", js_sys::Uint8Array::from(weights).into()),
             ("backend", backend.id().into()),
         ]);
-        reply.await?;
+        let limit = values(&reply.await?)?
+            .first()
+            .copied()
+            .ok_or("the engine worker did not say its novelty limit")?;
         // The worker has checked the file; the page keeps what it says about itself.
         let info = weights::inspect(weights).map_err(|e| e.to_string())?;
         mark(&format!("{} warm", backend.id()));
-        Ok(Engine::in_worker(self.clone(), id, backend, info))
+        Ok(Engine::in_worker(self.clone(), id, backend, info, limit))
     }
 
     /// One forward pass of engine `engine` (see [`Engine::forward`]).

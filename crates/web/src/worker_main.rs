@@ -4,8 +4,8 @@
 //!
 //! In: `{ kind: "load", id, weights, backend }`, `{ kind: "forward", id, engine, inputs,
 //! layers }`, `{ kind: "kernels", id, engine }`, `{ kind: "release", engine }`. Out: `{ kind:
-//! "done", id, values?, lengths? }` or `{ kind: "error", id, message }`; `{ kind: "done", id: 0
-//! }` once listening.
+//! "done", id, values?, lengths? }` (a load's one value: the engine's novelty limit) or `{
+//! kind: "error", id, message }`; `{ kind: "done", id: 0 }` once listening.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -51,7 +51,10 @@ async fn handle(request: JsValue) {
             &get("backend"),
         )
         .await
-        .map(|()| Readout::default()),
+        .map(|limit| Readout {
+            values: vec![limit],
+            lengths: Vec::new(),
+        }),
         Some("forward") => match (engine.and_then(find), inputs(&get("inputs"))) {
             (Some(engine), Ok(inputs)) => engine.forward(&inputs, get("layers").is_truthy()).await,
             (None, _) => Err(unknown()),
@@ -98,7 +101,8 @@ async fn handle(request: JsValue) {
     post(&message);
 }
 
-async fn load(id: Option<u32>, weights: &JsValue, backend: &JsValue) -> Result<(), String> {
+/// Loads engine `id`; its novelty limit, which the page needs to read its answers.
+async fn load(id: Option<u32>, weights: &JsValue, backend: &JsValue) -> Result<f32, String> {
     let id = id.ok_or("a load needs a number")?;
     let weights = weights
         .dyn_ref::<js_sys::Uint8Array>()
@@ -109,8 +113,9 @@ async fn load(id: Option<u32>, weights: &JsValue, backend: &JsValue) -> Result<(
         .and_then(|b| Backend::parse(&b))
         .ok_or("a load needs a backend: cpu or webgpu")?;
     let engine = Engine::load_here(&weights, backend).await?;
+    let limit = engine.novelty_limit();
     ENGINES.with(|e| e.borrow_mut().insert(id, Rc::new(engine)));
-    Ok(())
+    Ok(limit)
 }
 
 fn find(id: u32) -> Option<Rc<Engine>> {
