@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use burn::optim::{AdamConfig, ModuleOptimizer};
 use mnist_model::Cnn;
+use mnist_model::augment::PenAugmentation;
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Compute;
@@ -48,6 +49,16 @@ pub struct TrainConfig {
     )]
     #[serde(default)]
     pub pen: bool,
+    /// The share of training digits redrawn as pen strokes when `pen` is on. Runs from before
+    /// it could be chosen redrew 30 %.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = PenAugmentation::default().redraw,
+        help = "Share of the training digits redrawn as pen strokes (with the pen augmentation on)"
+    )]
+    #[serde(default = "default_redraw")]
+    pub redraw: f64,
     /// Whether half the training digits are bent by elastic distortion (`--elastic`). Runs
     /// from before it had none.
     #[arg(
@@ -76,6 +87,10 @@ pub struct TrainConfig {
     #[command(flatten)]
     #[serde(flatten)]
     pub compute: Compute,
+}
+
+fn default_redraw() -> f64 {
+    PenAugmentation::default().redraw
 }
 
 impl TrainConfig {

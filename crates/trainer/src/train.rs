@@ -41,6 +41,9 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     if !(0.0..=1.0).contains(&config.outliers) {
         bail!("--outliers is a share of the batch, from 0 to 1");
     }
+    if !(0.0..=1.0).contains(&config.redraw) {
+        bail!("--redraw is a share of the training digits, from 0 to 1");
+    }
     let run = RunDir::new(out);
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let all = mnist::load_train(data)?;
@@ -79,7 +82,10 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     };
 
     let augmentation = config.augment.then(Augmentation::default);
-    let pen = config.pen.then(PenAugmentation::default);
+    let pen = config.pen.then(|| PenAugmentation {
+        redraw: config.redraw,
+        ..PenAugmentation::default()
+    });
     let elastic = config.elastic.then(Elastic::default);
     let outliers = (config.outliers > 0.0).then(|| Outliers::new(config.outliers));
     for epoch in first_epoch..=config.epochs {

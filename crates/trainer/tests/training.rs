@@ -29,6 +29,7 @@ fn tiny(epochs: usize) -> TrainConfig {
         limit: Some(300),
         augment: true,
         pen: true,
+        redraw: 0.3,
         elastic: false,
         outliers: 0.125,
         init: None,
