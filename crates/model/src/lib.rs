@@ -23,10 +23,12 @@
 pub mod adapt;
 pub mod augment;
 pub mod calibration;
+mod cut;
 pub mod idx;
 pub mod image_file;
 pub mod network;
 pub mod novelty;
+pub mod number;
 pub mod personal;
 pub mod preprocess;
 pub mod saliency;

@@ -330,7 +330,7 @@ pub(crate) fn components(plane: &Plane) -> (Vec<u32>, Vec<Component>) {
 }
 
 /// Half-open box `(x0, y0, x1, y1)` around all ink, or `None` if there is none.
-fn bounding_box(plane: &Plane) -> Option<(usize, usize, usize, usize)> {
+pub(crate) fn bounding_box(plane: &Plane) -> Option<(usize, usize, usize, usize)> {
     let mut bounds: Option<(usize, usize, usize, usize)> = None;
     for (i, &v) in plane.values.iter().enumerate() {
         if v > 0.0 {

@@ -1,10 +1,17 @@
 //! A written number split into its digits, each made into the model's 28×28 input the same way
 //! a single digit is: the ink's connected parts (or, on the pad, its strokes: see
 //! [`crate::strokes`]), grouped into digits by horizontal overlap (a 4 or a 7 written in two
-//! strokes, a 5's flag, stay one digit), stray marks left out, ordered left to right.
+//! strokes, a 5's flag, stay one digit), stray marks left out, ordered left to right. A group
+//! that looks like touching digits also carries the ways it could be cut apart
+//! ([`crate::cut`]), for [`crate::number`] to choose from.
 
+use std::ops::Range;
+
+use crate::cut::{SHORTEST_PIECE, column_costs, cuts};
 use crate::network::IMAGE_PIXELS;
-use crate::preprocess::{Bitmap, Plane, PreprocessError, components, digit_input, ink_plane};
+use crate::preprocess::{
+    Bitmap, Plane, PreprocessError, bounding_box, components, digit_input, ink_plane,
+};
 
 /// Two parts are one digit when their horizontal extents overlap by at least this share of
 /// the narrower one.
@@ -40,6 +47,9 @@ pub struct Digit {
     pub input: [f32; IMAGE_PIXELS],
     /// Much wider than a digit: probably two or more digits that touch.
     pub touching: bool,
+    /// When touching, the ways it could be cut into digits (each a list of pieces, left to
+    /// right); [`crate::number::settle`] chooses between them and the whole.
+    pub cuts: Vec<Vec<Digit>>,
 }
 
 /// The digits written on `bitmap`, left to right. One digit on its own gives exactly the input
@@ -54,13 +64,81 @@ pub fn segment(bitmap: Bitmap<'_>) -> Result<Vec<Digit>, PreprocessError> {
     groups
         .iter()
         .map(|g| {
+            let only = parts.only(&ink, g);
             Ok(Digit {
                 bounds: g.bounds(factor, bitmap),
-                input: digit_input(&parts.only(&ink, g))?,
+                input: digit_input(&only)?,
                 touching: g.is_wide(),
+                cuts: if g.is_wide() {
+                    cut_image(&only, g, factor, bitmap)
+                } else {
+                    Vec::new()
+                },
             })
         })
         .collect()
+}
+
+/// The ways to cut the ink of a touching group (`only` holds nothing else) into digits, by
+/// its columns.
+fn cut_image(only: &Plane, group: &Group, factor: usize, bitmap: Bitmap<'_>) -> Vec<Vec<Digit>> {
+    let columns = group.x0 as usize..group.x1 as usize;
+    let (top, bottom) = (group.y0 as usize, group.y1 as usize);
+    let costs = column_costs(columns.len(), bottom - top, |x, y| {
+        only.values[(top + y) * only.width + columns.start + x] > 0.0
+    });
+    cuts(&costs, group.height())
+        .into_iter()
+        .filter_map(|pieces| {
+            pieces
+                .into_iter()
+                .map(|r| {
+                    let piece = columns.start + r.start..columns.start + r.end;
+                    image_piece(only, piece, group.height(), factor, bitmap)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The digit made of `only`'s ink in `columns`; none when that is a sliver, not a digit.
+fn image_piece(
+    only: &Plane,
+    columns: Range<usize>,
+    height: f32,
+    factor: usize,
+    bitmap: Bitmap<'_>,
+) -> Option<Digit> {
+    let mut values = vec![0.0; only.values.len()];
+    for (row, source) in values
+        .chunks_exact_mut(only.width)
+        .zip(only.values.chunks_exact(only.width))
+    {
+        row[columns.clone()].copy_from_slice(&source[columns.clone()]);
+    }
+    let piece = Plane {
+        width: only.width,
+        height: only.height,
+        values,
+    };
+    let (x0, y0, x1, y1) = bounding_box(&piece)?;
+    if ((y1 - y0) as f32) < SHORTEST_PIECE * height {
+        return None;
+    }
+    let bounds = Group {
+        parts: Vec::new(),
+        x0: x0 as f32,
+        y0: y0 as f32,
+        x1: x1 as f32,
+        y1: y1 as f32,
+    }
+    .bounds(factor, bitmap);
+    Some(Digit {
+        bounds,
+        input: digit_input(&piece).ok()?,
+        touching: false,
+        cuts: Vec::new(),
+    })
 }
 
 /// Parts (each a group of one) merged into digits while any two overlap enough horizontally,
@@ -148,7 +226,7 @@ impl Group {
         (other.x0 - self.x1).max(self.x0 - other.x1)
     }
 
-    fn absorb(&mut self, other: Group) {
+    pub(crate) fn absorb(&mut self, other: Group) {
         self.parts.extend(other.parts);
         self.x0 = self.x0.min(other.x0);
         self.y0 = self.y0.min(other.y0);
@@ -320,6 +398,16 @@ mod tests {
         let found = digits(&pixels);
         assert_eq!(found.len(), 1);
         assert!(found[0].touching);
+        // Its first cut is in two at the shared side; the others in three and four.
+        let counts: Vec<usize> = found[0].cuts.iter().map(Vec::len).collect();
+        assert_eq!(counts, [2, 3, 4]);
+        let halves: Vec<Bounds> = found[0].cuts[0].iter().map(|d| d.bounds).collect();
+        assert!((38..=42).contains(&halves[0].x), "{halves:?}");
+        assert!((130..=150).contains(&halves[1].x), "{halves:?}");
+        assert!(
+            (236..=242).contains(&(halves[1].x + halves[1].width)),
+            "{halves:?}"
+        );
     }
 
     #[test]

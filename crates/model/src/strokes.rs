@@ -8,6 +8,7 @@
 //! part, as the ink of an image is; parts are grouped into digits by the same rules as the parts
 //! of an image (see [`crate::segment`]).
 
+use crate::cut::{SHORTEST_PIECE, clip, column_costs, cuts};
 use crate::preprocess::{Bitmap, PixelFormat, PreprocessError, preprocess};
 use crate::segment::{Bounds, Digit, Group, group_parts};
 
@@ -20,6 +21,8 @@ pub type Stroke = Vec<(f32, f32)>;
 pub const PEN_SHARE: f32 = 0.16;
 /// The digit's longer side when drawn again, in pixels.
 const DRAWN_SIDE: f32 = 96.0;
+/// A touching group's longer side when drawn to find where to cut it, in pixels.
+const CUT_SIDE: f32 = 192.0;
 
 /// The digits written with `strokes` (drawn with a pen `pen_width` wide), left to right, each
 /// drawn again at a pen width of [`PEN_SHARE`] of its size. Their boxes are in the strokes'
@@ -36,22 +39,91 @@ pub fn segment_strokes(strokes: &[Stroke], pen_width: f32) -> Result<Vec<Digit>,
     groups
         .iter()
         .map(|g| {
-            let group: Vec<&Stroke> = g.parts.iter().map(|&i| &strokes[i]).collect();
-            let side = g.width().max(g.height());
-            let pen = PEN_SHARE * side;
-            let (x, y) = ((g.x0 - pen / 2.0).max(0.0), (g.y0 - pen / 2.0).max(0.0));
-            Ok(Digit {
-                bounds: Bounds {
-                    x: x.round() as usize,
-                    y: y.round() as usize,
-                    width: (g.x1 + pen / 2.0 - x).round().max(1.0) as usize,
-                    height: (g.y1 + pen / 2.0 - y).round().max(1.0) as usize,
-                },
-                input: draw(&group, PEN_SHARE)?,
-                touching: g.is_wide(),
-            })
+            let group: Vec<Stroke> = g.parts.iter().map(|&i| strokes[i].clone()).collect();
+            let mut digit = drawn_digit(&group, g)?;
+            if digit.touching {
+                digit.cuts = cut_strokes(&group, g);
+            }
+            Ok(digit)
         })
         .collect()
+}
+
+/// One digit of `strokes`, whose box is `group`'s, drawn again at [`PEN_SHARE`] of its size.
+fn drawn_digit(strokes: &[Stroke], group: &Group) -> Result<Digit, PreprocessError> {
+    let side = group.width().max(group.height());
+    let pen = PEN_SHARE * side;
+    let (x, y) = (
+        (group.x0 - pen / 2.0).max(0.0),
+        (group.y0 - pen / 2.0).max(0.0),
+    );
+    let strokes: Vec<&Stroke> = strokes.iter().collect();
+    Ok(Digit {
+        bounds: Bounds {
+            x: x.round() as usize,
+            y: y.round() as usize,
+            width: (group.x1 + pen / 2.0 - x).round().max(1.0) as usize,
+            height: (group.y1 + pen / 2.0 - y).round().max(1.0) as usize,
+        },
+        input: draw(&strokes, PEN_SHARE)?,
+        touching: group.is_wide(),
+        cuts: Vec::new(),
+    })
+}
+
+/// The ways to cut the strokes of a touching group into digits: its ink is drawn (the pen
+/// [`PEN_SHARE`] of its height) to find the cheapest columns to cut down, and its strokes are
+/// clipped to the pieces between them.
+fn cut_strokes(strokes: &[Stroke], group: &Group) -> Vec<Vec<Digit>> {
+    let scale = CUT_SIDE / group.width().max(group.height()).max(f32::EPSILON);
+    let drawn_height = group.height() * scale;
+    let width = (group.width() * scale).ceil() as usize + 1;
+    let height = drawn_height.ceil() as usize + 1;
+    let mut canvas = vec![255u8; width * height];
+    let at = |&(x, y): &(f32, f32)| ((x - group.x0) * scale, (y - group.y0) * scale);
+    let radius = PEN_SHARE * drawn_height / 2.0;
+    for stroke in strokes.iter().filter(|s| !s.is_empty()) {
+        let points: Vec<(f32, f32)> = stroke.iter().map(at).collect();
+        line(&mut canvas, width, points[0], points[0], radius);
+        for pair in points.windows(2) {
+            line(&mut canvas, width, pair[0], pair[1], radius);
+        }
+    }
+    let costs = column_costs(width, height, |x, y| canvas[y * width + x] == 0);
+    cuts(&costs, drawn_height)
+        .into_iter()
+        .filter_map(|pieces| {
+            pieces
+                .into_iter()
+                .map(|r| {
+                    let from = group.x0 + r.start as f32 / scale;
+                    let to = group.x0 + r.end as f32 / scale;
+                    stroke_piece(strokes, from, to, group.height())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The digit made of `strokes` clipped to `from..=to`; none when that is a sliver, not a digit.
+fn stroke_piece(strokes: &[Stroke], from: f32, to: f32, height: f32) -> Option<Digit> {
+    let clipped: Vec<Stroke> = strokes.iter().flat_map(|s| clip(s, from, to)).collect();
+    let bounds = clipped
+        .iter()
+        .enumerate()
+        .map(|(i, s)| part(i, s))
+        .reduce(|mut a, b| {
+            a.absorb(b);
+            a
+        })?;
+    if bounds.height() < SHORTEST_PIECE * height {
+        return None;
+    }
+    let digit = drawn_digit(&clipped, &bounds).ok()?;
+    Some(Digit {
+        touching: false,
+        ..digit
+    })
 }
 
 /// A group wider than a digit is most likely digits whose ink touches. Written in several
@@ -347,11 +419,27 @@ mod tests {
         let digits = segment_strokes(&hundred, 8.0).unwrap();
         assert_eq!(digits.len(), 3);
         assert!(digits[0].bounds.x < 70 && digits[0].bounds.width < 20);
-        // One stroke through both digits cannot be taken apart, and is reported.
+        // One stroke through both digits cannot be taken apart by its strokes: it is
+        // reported, with the ways to cut it at its columns, the first in two between the rings.
         let joined: Stroke = zeros.concat();
         let digits = segment_strokes(&[joined], 8.0).unwrap();
         assert_eq!(digits.len(), 1);
         assert!(digits[0].touching);
+        let halves = &digits[0].cuts[0];
+        assert_eq!(halves.len(), 2);
+        let edges: Vec<(usize, usize)> = halves
+            .iter()
+            .map(|d| (d.bounds.x, d.bounds.x + d.bounds.width))
+            .collect();
+        assert!(
+            edges[0].0 < 70 && (128..=140).contains(&edges[0].1),
+            "{edges:?}"
+        );
+        assert!(
+            (122..=134).contains(&edges[1].0) && edges[1].1 > 192,
+            "{edges:?}"
+        );
+        assert!(halves.iter().all(|d| !d.touching && d.cuts.is_empty()));
     }
 
     #[test]
@@ -372,5 +460,33 @@ mod tests {
             segment_strokes(&[], 10.0).unwrap_err(),
             PreprocessError::Blank
         );
+    }
+
+    #[test]
+    fn any_strokes_are_read_without_a_panic() {
+        use rand::rngs::SmallRng;
+        use rand::{Rng, SeedableRng};
+        // Flat dashes (no height at all), dots, tiny and huge drawings, long scrawls.
+        let mut rng = SmallRng::seed_from_u64(11);
+        for _ in 0..300 {
+            let scale = 10f32.powi(rng.random_range(-3..6));
+            let flat = rng.random_bool(0.3);
+            let strokes: Vec<Stroke> = (0..rng.random_range(1..6))
+                .map(|_| {
+                    (0..rng.random_range(1..30))
+                        .map(|_| {
+                            let y = if flat { 0.5 } else { rng.random::<f32>() };
+                            (rng.random::<f32>() * 3.0 * scale, y * scale)
+                        })
+                        .collect()
+                })
+                .collect();
+            if let Ok(digits) = segment_strokes(&strokes, rng.random_range(0.0..20.0)) {
+                for digit in &digits {
+                    assert!(digit.cuts.iter().all(|cut| cut.len() >= 2));
+                    assert!(digit.input.iter().all(|v| v.is_finite()));
+                }
+            }
+        }
     }
 }

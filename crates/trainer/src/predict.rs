@@ -11,6 +11,7 @@ use image::ImageDecoder;
 use mnist_model::calibration::{Verdict, probabilities};
 use mnist_model::image_file;
 use mnist_model::novelty::Novelty;
+use mnist_model::number;
 use mnist_model::{
     Bitmap, Bounds, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess, segment,
 };
@@ -175,14 +176,14 @@ pub struct Number {
     pub digits: Vec<NumberDigit>,
 }
 
-/// Reads every digit of `digits` in one batch.
+/// Reads every digit of `digits` in one batch, with the pieces touching digits could be cut
+/// into, and keeps the reading the network is surer of ([`number::settle`]).
 pub fn read_number(network: &Network, digits: &[mnist_model::Digit], device: &Device) -> Number {
-    let inputs: Vec<_> = digits.iter().map(|d| d.input).collect();
-    let predictions = predict_calibrated(network, &inputs, device);
-    let digits: Vec<NumberDigit> = predictions
+    let predictions = predict_calibrated(network, &number::inputs(digits), device);
+    let read = number::settle(digits, &predictions, |p| (p.sure, p.confidence));
+    let digits: Vec<NumberDigit> = read
         .into_iter()
-        .zip(digits)
-        .map(|(prediction, d)| {
+        .map(|(d, prediction)| {
             let Bounds {
                 x,
                 y,

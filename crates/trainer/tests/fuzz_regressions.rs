@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use burn::tensor::Device;
-use mnist_model::{Bitmap, image_file, preprocess, weights};
+use mnist_model::{Bitmap, image_file, preprocess, segment, weights};
 use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
 
 /// Where the kept inputs of fuzz target `target` are.
@@ -65,12 +65,15 @@ include!("../../../fuzz/fuzz_targets/preprocess_input.rs");
 fn preprocess_inputs() {
     for data in inputs("preprocess") {
         if let Some((width, height, format, pixels)) = bitmap_parts(&data) {
-            let _ = preprocess(Bitmap {
+            let bitmap = Bitmap {
                 width,
                 height,
                 format,
                 pixels: &pixels,
-            });
+            };
+            let _ = preprocess(bitmap);
+            // The same images as a number: grouping, and cutting what looks like touching digits.
+            let _ = segment(bitmap);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The live answer: one inference in flight at a time, and the loop ends only once the answer
 //! shown is for the latest drawing. A GPU lost mid-answer hands over to the CPU engine.
 
-use mnist_model::{IMAGE_PIXELS, PreprocessError, saliency};
+use mnist_model::{IMAGE_PIXELS, PreprocessError, number, saliency};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::app::{Shared, gpu_lost};
@@ -42,13 +42,14 @@ pub fn schedule(app: &Shared) {
                     .show_nothing(&format!("Cannot read this image: {e}")),
                 Ok(digits) => {
                     let started = now();
-                    let inputs: Vec<_> = digits.iter().map(|d| d.input).collect();
+                    // Touching digits are read whole and cut, in the same pass.
+                    let inputs = number::inputs(digits);
                     let wants_kernels = inside && !app.borrow().view.layers.has_kernels();
                     if wants_kernels && let Ok(kernels) = engine.conv1_kernels().await {
                         app.borrow().view.layers.set_kernels(kernels);
                     }
                     // Every digit of a number in one forward pass; the layers of the first
-                    // only while the panel is open.
+                    // input (the first digit, read whole) only while the panel is open.
                     let answer = if inside {
                         engine
                             .classify_all_with_layers(&inputs)
@@ -61,10 +62,17 @@ pub fn schedule(app: &Shared) {
                         Ok((outputs, maps)) => {
                             let model_ms = now() - started;
                             let a = app.borrow();
-                            a.view.show(&outputs, digits, reading.frame);
                             if let (Some(maps), Some(first)) = (maps, outputs.first()) {
-                                a.view.layers.show(&digits[0].input, &maps, first);
+                                a.view.layers.show(&inputs[0], &maps, first);
                             }
+                            let (digits, outputs): (Vec<_>, Vec<_>) =
+                                number::settle(digits, &outputs, |o| {
+                                    let verdict = o.verdict();
+                                    (verdict.sure, verdict.confidence)
+                                })
+                                .into_iter()
+                                .unzip();
+                            a.view.show(&outputs, &digits, reading.frame);
                             if a.view.why.is_on() && a.generation == generation {
                                 explain = outputs.first().map(|o| (digits[0].input, o.clone()));
                             }
