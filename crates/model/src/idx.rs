@@ -1,11 +1,14 @@
 //! The IDX format MNIST ships in, from bytes: raw or gzip-compressed, validating everything a
-//! damaged or foreign file could get wrong. Shared by the trainer (which reads the files) and
-//! the page (which fetches the test set to run it in the browser).
+//! damaged or foreign file could get wrong. Shared by the trainer (which reads the files, and
+//! writes the page's replay set) and the page (which fetches the test set to run it in the
+//! browser).
 
 use std::fmt;
-use std::io::Read;
+use std::io::{Read, Write};
 
+use flate2::Compression;
 use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
 
 use crate::IMAGE_PIXELS;
 
@@ -105,6 +108,40 @@ pub fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, Problem> {
     Ok(out)
 }
 
+/// The bytes of an image file: the header for `count` images of `rows`×`cols`, then `pixels`
+/// as given (whether they fit is for [`parse_images`] to check).
+pub fn images_file(count: usize, rows: usize, cols: usize, pixels: &[u8]) -> Vec<u8> {
+    let mut bytes = write_header(IMAGES_MAGIC, &[count, rows, cols]);
+    bytes.extend_from_slice(pixels);
+    bytes
+}
+
+/// The bytes of a label file holding `labels`.
+pub fn labels_file(labels: &[u8]) -> Vec<u8> {
+    let mut bytes = write_header(LABELS_MAGIC, &[labels.len()]);
+    bytes.extend_from_slice(labels);
+    bytes
+}
+
+/// `bytes` gzip-compressed, as MNIST's files are shipped.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder
+        .write_all(bytes)
+        .expect("writing to memory cannot fail");
+    encoder.finish().expect("writing to memory cannot fail")
+}
+
+/// An IDX header: the magic number, then each dimension, all big-endian (the format's sizes
+/// are 32-bit: larger ones are cut).
+fn write_header(magic: u32, dims: &[usize]) -> Vec<u8> {
+    let mut bytes = magic.to_be_bytes().to_vec();
+    for &d in dims {
+        bytes.extend_from_slice(&(d as u32).to_be_bytes());
+    }
+    bytes
+}
+
 fn header(bytes: &[u8], words: usize, magic: u32) -> Result<Vec<usize>, Problem> {
     let word = |i: usize| u32::from_be_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap());
     // The magic number first: a file of the wrong kind is named as such, however short.
@@ -158,29 +195,11 @@ pub fn parse_labels(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
-    fn image_file(count: u32, rows: u32, cols: u32, pixels: usize) -> Vec<u8> {
-        let mut b = Vec::new();
-        for w in [IMAGES_MAGIC, count, rows, cols] {
-            b.extend(w.to_be_bytes());
-        }
-        b.extend((0..pixels).map(|i| (i % 251) as u8));
-        b
-    }
-
-    fn label_file(labels: &[u8]) -> Vec<u8> {
-        let mut b = Vec::new();
-        b.extend(LABELS_MAGIC.to_be_bytes());
-        b.extend((labels.len() as u32).to_be_bytes());
-        b.extend(labels);
-        b
-    }
-
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        e.write_all(bytes).unwrap();
-        e.finish().unwrap()
+    /// An image file of `pixels` bytes counting up, whatever its header says.
+    fn image_file(count: usize, rows: usize, cols: usize, pixels: usize) -> Vec<u8> {
+        let pixels: Vec<u8> = (0..pixels).map(|i| (i % 251) as u8).collect();
+        images_file(count, rows, cols, &pixels)
     }
 
     #[test]
@@ -189,7 +208,7 @@ mod tests {
         assert_eq!((images.count, images.rows, images.cols), (3, 28, 28));
         assert_eq!(images.image(2)[0], ((2 * 784) % 251) as u8);
         assert_eq!(
-            parse_labels(&label_file(&[0, 9, 5])).unwrap(),
+            parse_labels(&labels_file(&[0, 9, 5])).unwrap(),
             vec![0, 9, 5]
         );
     }
@@ -198,7 +217,7 @@ mod tests {
     fn rejects_each_malformed_case() {
         let short = parse_images(&[0, 0, 8]).unwrap_err();
         assert_eq!(short, Problem::TooShort { len: 3 });
-        let labels_as_images = parse_images(&label_file(&[1, 2])).unwrap_err();
+        let labels_as_images = parse_images(&labels_file(&[1, 2])).unwrap_err();
         assert!(matches!(
             labels_as_images,
             Problem::Magic { found: 0x801, .. }
@@ -213,15 +232,15 @@ mod tests {
                 actual: 884
             }
         );
-        let lying = parse_images(&image_file(u32::MAX, 28, 28, 784)).unwrap_err();
+        let lying = parse_images(&image_file(u32::MAX as usize, 28, 28, 784)).unwrap_err();
         assert!(matches!(lying, Problem::Length { .. }));
-        let mut bad_count = label_file(&[1, 2, 3]);
+        let mut bad_count = labels_file(&[1, 2, 3]);
         bad_count.pop();
         assert!(matches!(
             parse_labels(&bad_count),
             Err(Problem::Length { .. })
         ));
-        let out_of_range = parse_labels(&label_file(&[1, 12])).unwrap_err();
+        let out_of_range = parse_labels(&labels_file(&[1, 12])).unwrap_err();
         assert_eq!(
             out_of_range,
             Problem::Label {

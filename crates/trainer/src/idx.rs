@@ -49,35 +49,12 @@ fn read(path: &Path) -> Result<Vec<u8>, IdxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn image_file(count: u32, pixels: usize) -> Vec<u8> {
-        let mut b = Vec::new();
-        for w in [0x803, count, 28, 28] {
-            b.extend(u32::to_be_bytes(w));
-        }
-        b.extend((0..pixels).map(|i| (i % 251) as u8));
-        b
-    }
-
-    fn label_file(labels: &[u8]) -> Vec<u8> {
-        let mut b = Vec::new();
-        b.extend(u32::to_be_bytes(0x801));
-        b.extend((labels.len() as u32).to_be_bytes());
-        b.extend(labels);
-        b
-    }
-
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        e.write_all(bytes).unwrap();
-        e.finish().unwrap()
-    }
+    use mnist_model::idx::{gzip, images_file, labels_file};
 
     #[test]
     fn reads_raw_and_gzipped_files_alike() {
         let dir = tempfile::tempdir().unwrap();
-        let raw = image_file(2, 2 * 784);
+        let raw = images_file(2, 28, 28, &[7; 2 * 784]);
         std::fs::write(dir.path().join("a"), &raw).unwrap();
         std::fs::write(dir.path().join("a.gz"), gzip(&raw)).unwrap();
         assert_eq!(
@@ -90,7 +67,7 @@ mod tests {
     fn errors_name_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t10k-labels-idx1-ubyte.gz");
-        let mut corrupt = gzip(&label_file(&[1, 2, 3]));
+        let mut corrupt = gzip(&labels_file(&[1, 2, 3]));
         corrupt.truncate(corrupt.len() / 2);
         std::fs::write(&path, corrupt).unwrap();
         let message = read_labels(&path).unwrap_err().to_string();
