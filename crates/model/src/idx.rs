@@ -55,6 +55,7 @@ pub enum Problem {
     Dimensions { rows: usize, cols: usize },
     Length { declared: usize, actual: usize },
     Label { index: usize, value: u8 },
+    Counts { images: usize, labels: usize },
 }
 
 impl fmt::Display for Problem {
@@ -77,6 +78,9 @@ impl fmt::Display for Problem {
             ),
             Problem::Label { index, value } => {
                 write!(f, "label {index} is {value}, outside 0..=9")
+            }
+            Problem::Counts { images, labels } => {
+                write!(f, "{images} images but {labels} labels")
             }
         }
     }
@@ -106,6 +110,20 @@ pub fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, Problem> {
         return Err(Problem::TooLarge);
     }
     Ok(out)
+}
+
+/// Labelled digits from the bytes of an image file and of a label file as fetched or read
+/// (each raw or gzipped), each checked, and as many labels as images.
+pub fn labelled(images: Vec<u8>, labels: Vec<u8>) -> Result<(Images, Vec<u8>), Problem> {
+    let images = parse_images(&unpack(images)?)?;
+    let labels = parse_labels(&unpack(labels)?)?;
+    if images.count != labels.len() {
+        return Err(Problem::Counts {
+            images: images.count,
+            labels: labels.len(),
+        });
+    }
+    Ok((images, labels))
 }
 
 /// The bytes of an image file: the header for `count` images of `rows`×`cols`, then `pixels`
@@ -248,6 +266,15 @@ mod tests {
                 value: 12
             }
         );
+    }
+
+    #[test]
+    fn labelled_digits_need_as_many_labels_as_images() {
+        let images = gzip(&image_file(2, 28, 28, 2 * 784));
+        let (read, labels) = labelled(images.clone(), labels_file(&[3, 4])).unwrap();
+        assert_eq!((read.count, labels), (2, vec![3, 4]));
+        let problem = labelled(images, labels_file(&[3])).unwrap_err();
+        assert_eq!(problem.to_string(), "2 images but 1 labels");
     }
 
     #[test]

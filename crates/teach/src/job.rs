@@ -186,17 +186,14 @@ async fn replay_features(
 
 async fn load_replay() -> Result<Replay, String> {
     let get = |url: &'static str| async move {
-        let bytes = fetch_bytes(url)
+        fetch_bytes(url)
             .await
-            .map_err(|e| format!("Could not load the replay digits ({url}): {e}."))?;
-        idx::unpack(bytes).map_err(|p| format!("The replay digits ({url}) are damaged: {p}."))
+            .map_err(|e| format!("Could not load the replay digits ({url}): {e}."))
     };
-    let images = idx::parse_images(&get(REPLAY_IMAGES).await?)
+    let (images, labels) = idx::labelled(get(REPLAY_IMAGES).await?, get(REPLAY_LABELS).await?)
         .map_err(|p| format!("The replay digits are damaged: {p}."))?;
-    let labels = idx::parse_labels(&get(REPLAY_LABELS).await?)
-        .map_err(|p| format!("The replay digits are damaged: {p}."))?;
-    if images.count != labels.len() || images.count == 0 {
-        return Err("The replay digits are damaged: images and labels differ.".into());
+    if images.count == 0 {
+        return Err("The replay digits are damaged: there are none.".into());
     }
     Ok(Replay {
         inputs: (0..images.count).map(|i| images.input(i)).collect(),

@@ -75,22 +75,12 @@ impl Tally {
 /// Fetches and checks the test set; a message for the report area if it cannot be had.
 pub async fn fetch() -> Result<TestSet, String> {
     let get = |url: &'static str| async move {
-        let bytes = mnist_browser::fetch_bytes(url)
+        mnist_browser::fetch_bytes(url)
             .await
-            .map_err(|e| format!("Could not load the test set ({url}): {e}."))?;
-        idx::unpack(bytes).map_err(|p| format!("The test set ({url}) is damaged: {p}."))
+            .map_err(|e| format!("Could not load the test set ({url}): {e}."))
     };
-    let images = idx::parse_images(&get(IMAGES_URL).await?)
-        .map_err(|p| format!("The test set ({IMAGES_URL}) is damaged: {p}."))?;
-    let labels = idx::parse_labels(&get(LABELS_URL).await?)
-        .map_err(|p| format!("The test set ({LABELS_URL}) is damaged: {p}."))?;
-    if images.count != labels.len() {
-        return Err(format!(
-            "The test set is damaged: {} images but {} labels.",
-            images.count,
-            labels.len()
-        ));
-    }
+    let (images, labels) = idx::labelled(get(IMAGES_URL).await?, get(LABELS_URL).await?)
+        .map_err(|p| format!("The test set is damaged: {p}."))?;
     Ok(TestSet { images, labels })
 }
 
