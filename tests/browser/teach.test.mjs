@@ -3,14 +3,15 @@
 // three times, adapted in the teaching worker, it is read as 0 wherever it is drawn, and MNIST's
 // own 8s still as 8. The personal model survives a reload, downloads as a weights file that
 // `trainer eval` accepts, and goes away on reset. Then the faults: an empty pad, no storage, a
-// corrupt saved model. On the CPU engine (WebGPU disabled).
+// corrupt saved model, missing or damaged replay digits. On the CPU engine (WebGPU disabled).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, settled, padBox, draw, answer, DATA, TRAINER } from './harness.mjs';
+import { gunzipSync } from 'node:zlib';
+import { serve, launch, settled, padBox, draw, answer, DATA, DIST, TRAINER } from './harness.mjs';
 import { testDigits, skeletonStrokes, place } from './strokes.mjs';
 
 let server;
@@ -205,4 +206,35 @@ test('a corrupt saved model is ignored with a message, and the shipped weights a
   assert.match(await page.textContent('#teach-message'), /saved personal model could not be used/);
   assert.equal((await read(page, elsewhere[0])).digit, '8');
   await context.close();
+});
+
+test('missing or damaged replay digits stop adapting with a message, and the model stays as it was', async () => {
+  // The labels one short of the images: a well-formed file that does not match them.
+  const labels = gunzipSync(readFileSync(join(DIST, 'replay', 'replay-labels-idx1-ubyte.gz')));
+  const short = Buffer.from(labels.subarray(0, labels.length - 1));
+  short.writeUInt32BE(labels.readUInt32BE(4) - 1, 4);
+  const cases = [
+    [{ '/replay/replay-images-idx3-ubyte.gz': null }, /Could not load the replay digits .*HTTP 404/],
+    [{ '/replay/replay-labels-idx1-ubyte.gz': short }, /replay digits are damaged: 500 images but 499 labels/],
+  ];
+  for (const [broken, message] of cases) {
+    const brokenServer = await serve(broken);
+    const context = await browser.newContext();
+    try {
+      const page = await newPage(context);
+      await page.goto(brokenServer.url);
+      await settled(page);
+      await read(page, taught[0]);
+      await page.click('button[data-teach="0"]');
+      await page.click('#adapt');
+      await until(page, () => document.body.dataset.adapt !== 'running');
+      assert.equal(await page.evaluate(() => document.body.dataset.adapt), 'error');
+      assert.match(await page.textContent('#teach-message'), message);
+      assert.equal(await page.evaluate(() => document.body.dataset.model), 'shipped');
+      assert.equal((await read(page, elsewhere[0])).digit, '8', 'the shipped weights still answer');
+    } finally {
+      await context.close();
+      await brokenServer.close();
+    }
+  }
 });
