@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: format and lints, the Rust unit and integration tests (real MNIST, real
 # training, the shipped weights), then the browser tests on the release build in headless
-# Chromium. Installs whatever is missing first.
+# Chromium and Firefox ESR. Installs whatever is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/build-env.sh
