@@ -39,7 +39,7 @@ pub fn segment_strokes(strokes: &[Stroke], pen_width: f32) -> Result<Vec<Digit>,
     groups
         .iter()
         .map(|g| {
-            let group: Vec<Stroke> = g.parts.iter().map(|&i| strokes[i].clone()).collect();
+            let group: Vec<&Stroke> = g.parts.iter().map(|&i| &strokes[i]).collect();
             let mut digit = drawn_digit(&group, g)?;
             if digit.touching {
                 digit.cuts = cut_strokes(&group, g);
@@ -50,14 +50,13 @@ pub fn segment_strokes(strokes: &[Stroke], pen_width: f32) -> Result<Vec<Digit>,
 }
 
 /// One digit of `strokes`, whose box is `group`'s, drawn again at [`PEN_SHARE`] of its size.
-fn drawn_digit(strokes: &[Stroke], group: &Group) -> Result<Digit, PreprocessError> {
+fn drawn_digit(strokes: &[&Stroke], group: &Group) -> Result<Digit, PreprocessError> {
     let side = group.width().max(group.height());
     let pen = PEN_SHARE * side;
     let (x, y) = (
         (group.x0 - pen / 2.0).max(0.0),
         (group.y0 - pen / 2.0).max(0.0),
     );
-    let strokes: Vec<&Stroke> = strokes.iter().collect();
     Ok(Digit {
         bounds: Bounds {
             x: x.round() as usize,
@@ -65,7 +64,7 @@ fn drawn_digit(strokes: &[Stroke], group: &Group) -> Result<Digit, PreprocessErr
             width: (group.x1 + pen / 2.0 - x).round().max(1.0) as usize,
             height: (group.y1 + pen / 2.0 - y).round().max(1.0) as usize,
         },
-        input: draw(&strokes, PEN_SHARE)?,
+        input: draw(strokes, PEN_SHARE)?,
         touching: group.is_wide(),
         cuts: Vec::new(),
     })
@@ -74,7 +73,7 @@ fn drawn_digit(strokes: &[Stroke], group: &Group) -> Result<Digit, PreprocessErr
 /// The ways to cut the strokes of a touching group into digits: its ink is drawn (the pen
 /// [`PEN_SHARE`] of its height) to find the cheapest columns to cut down, and its strokes are
 /// clipped to the pieces between them.
-fn cut_strokes(strokes: &[Stroke], group: &Group) -> Vec<Vec<Digit>> {
+fn cut_strokes(strokes: &[&Stroke], group: &Group) -> Vec<Vec<Digit>> {
     let scale = CUT_SIDE / group.width().max(group.height()).max(f32::EPSILON);
     let drawn_height = group.height() * scale;
     let width = (group.width() * scale).ceil() as usize + 1;
@@ -82,12 +81,8 @@ fn cut_strokes(strokes: &[Stroke], group: &Group) -> Vec<Vec<Digit>> {
     let mut canvas = vec![255u8; width * height];
     let at = |&(x, y): &(f32, f32)| ((x - group.x0) * scale, (y - group.y0) * scale);
     let radius = PEN_SHARE * drawn_height / 2.0;
-    for stroke in strokes.iter().filter(|s| !s.is_empty()) {
-        let points: Vec<(f32, f32)> = stroke.iter().map(at).collect();
-        line(&mut canvas, width, points[0], points[0], radius);
-        for pair in points.windows(2) {
-            line(&mut canvas, width, pair[0], pair[1], radius);
-        }
+    for stroke in strokes {
+        polyline(&mut canvas, width, stroke.iter().map(at), radius);
     }
     let costs = column_costs(width, height, |x, y| canvas[y * width + x] == 0);
     cuts(&costs, drawn_height)
@@ -106,7 +101,7 @@ fn cut_strokes(strokes: &[Stroke], group: &Group) -> Vec<Vec<Digit>> {
 }
 
 /// The digit made of `strokes` clipped to `from..=to`; none when that is a sliver, not a digit.
-fn stroke_piece(strokes: &[Stroke], from: f32, to: f32, height: f32) -> Option<Digit> {
+fn stroke_piece(strokes: &[&Stroke], from: f32, to: f32, height: f32) -> Option<Digit> {
     let clipped: Vec<Stroke> = strokes.iter().flat_map(|s| clip(s, from, to)).collect();
     let bounds = clipped
         .iter()
@@ -119,6 +114,7 @@ fn stroke_piece(strokes: &[Stroke], from: f32, to: f32, height: f32) -> Option<D
     if bounds.height() < SHORTEST_PIECE * height {
         return None;
     }
+    let clipped: Vec<&Stroke> = clipped.iter().collect();
     let digit = drawn_digit(&clipped, &bounds).ok()?;
     Some(Digit {
         touching: false,
@@ -271,12 +267,8 @@ pub fn draw(
         (square - height_in * scale) / 2.0,
     );
     let at = |&(x, y): &(f32, f32)| ((x - x0) * scale + left, (y - y0) * scale + top);
-    for stroke in strokes.iter().filter(|s| !s.is_empty()) {
-        let points: Vec<(f32, f32)> = stroke.iter().map(at).collect();
-        line(&mut canvas, width, points[0], points[0], radius);
-        for pair in points.windows(2) {
-            line(&mut canvas, width, pair[0], pair[1], radius);
-        }
+    for stroke in strokes {
+        polyline(&mut canvas, width, stroke.iter().map(at), radius);
     }
     preprocess(Bitmap {
         width,
@@ -284,6 +276,24 @@ pub fn draw(
         format: PixelFormat::Gray,
         pixels: &canvas,
     })
+}
+
+/// A stroke's `points` as black round-capped lines of `radius` on a white 8-bit canvas
+/// `width` pixels wide (a single point: a dot).
+fn polyline(
+    canvas: &mut [u8],
+    width: usize,
+    points: impl Iterator<Item = (f32, f32)>,
+    radius: f32,
+) {
+    let points: Vec<(f32, f32)> = points.collect();
+    let Some(&first) = points.first() else {
+        return;
+    };
+    line(canvas, width, first, first, radius);
+    for pair in points.windows(2) {
+        line(canvas, width, pair[0], pair[1], radius);
+    }
 }
 
 /// A black round-capped line of `radius` on a white 8-bit canvas `width` pixels wide: discs a
