@@ -3,7 +3,8 @@
 //! so two weights files are compared on the very same inputs:
 //!
 //! - `scans`: the test digits as they are;
-//! - `pen`: thinned to their skeleton and drawn again as the pad draws a digit;
+//! - `pen`: thinned to their skeleton (`augment::skeleton::strokes`) and drawn again as the pad
+//!   draws a digit;
 //! - `styles`: the 7s crossed, the 1s flagged, the 4s open and the 9s with a small loop, drawn
 //!   as on the pad (the styles come from the training augmentation's code, so this set checks
 //!   that training learnt them, not that they are what every writer does; the browser's stroke
@@ -16,7 +17,7 @@ use std::fmt;
 use burn::tensor::Device;
 use image::{GrayImage, imageops};
 use mnist_model::augment::pen::redraw;
-use mnist_model::augment::skeleton::{skeleton, skeleton_strokes};
+use mnist_model::augment::skeleton::{skeleton, strokes};
 use mnist_model::augment::styles::Style;
 use mnist_model::calibration::probabilities;
 use mnist_model::strokes::PEN_SHARE;
@@ -114,7 +115,7 @@ pub fn sets(test: &Split, count: usize) -> Vec<Set> {
     let scans: Vec<_> = (0..count).map(|i| test.input(i)).collect();
     let pen = scans
         .iter()
-        .map(|input| redraw(&skeleton_strokes(&skeleton(input)), PEN_SHARE).unwrap_or(*input))
+        .map(|input| redraw(&strokes(input), PEN_SHARE).unwrap_or(*input))
         .collect();
     let mut rng = SmallRng::seed_from_u64(SEED);
     let (mut styled, mut styled_labels) = (Vec::new(), Vec::new());

@@ -162,11 +162,12 @@ fn the_pages_test_set_is_mnists() {
     assert_eq!(page.labels, official.labels);
 }
 
-/// Floors for `heldout_handwriting_is_read`: the shipped weights read 99.40 / 97.90 / 96.66 /
+/// Floors for `heldout_handwriting_is_read`: the shipped weights read 99.40 / 98.85 / 97.02 /
 /// 99.25 % of the first 2,000 test digits' sets; the weights before the pen augmentation read
-/// 93.49 % of the styles.
+/// 93.49 % of the styles, and the pen set thinned at 28 px instead of 4 times finer was read
+/// 97.90 %.
 const FLOOR_SCANS: f64 = 0.99;
-const FLOOR_PEN: f64 = 0.975;
+const FLOOR_PEN: f64 = 0.985;
 const FLOOR_STYLES: f64 = 0.955;
 const FLOOR_PHOTOS: f64 = 0.99;
 

@@ -6,7 +6,7 @@
 
 use rand::Rng;
 
-use super::skeleton::{skeleton, skeleton_strokes};
+use super::skeleton::{skeleton, strokes};
 use super::styles::Style;
 use crate::IMAGE_PIXELS;
 use crate::strokes::{Stroke, draw};
@@ -45,10 +45,9 @@ impl PenAugmentation {
         if style.is_none() && !rng.random_bool(self.redraw) {
             return *input;
         }
-        let thin = skeleton(input);
         let strokes = style
-            .and_then(|s| s.apply(&thin, rng))
-            .unwrap_or_else(|| skeleton_strokes(&thin));
+            .and_then(|s| s.apply(&skeleton(input), rng))
+            .unwrap_or_else(|| strokes(input));
         let pen = rng.random_range(self.pen_share.0..=self.pen_share.1);
         redraw(&strokes, pen).unwrap_or(*input)
     }
