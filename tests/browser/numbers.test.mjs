@@ -88,12 +88,11 @@ test('numbers of 2 to 6 MNIST digits written side by side are read', async () =>
     (misses.length ? ` (${misses.join(', ')})` : '') +
     `; split into the right number of digits: ${split}/${count}; ` +
     `digits of those read right: ${digitsRight}/${digitsTotal}`);
-  // Splitting is this test's business: it must be right for (nearly) every number. Reading each
-  // digit is the network's, and strokes thinned from MNIST are read at about 97 % a digit (see
-  // docs/numbers.md), so whole numbers are held to what that allows.
+  // Splitting must be right for (nearly) every number, and a number is read right only when
+  // every one of its digits is; at least 97 % of the numbers must be (see docs/numbers.md).
   assert.ok(split / count >= 0.97, `only ${split} of ${count} numbers split into their digits`);
-  assert.ok(digitsRight / digitsTotal >= 0.95, `digits read right: ${digitsRight}/${digitsTotal}`);
-  assert.ok(rate >= 0.8, `only ${(100 * rate).toFixed(1)}% of the numbers were read right`);
+  assert.ok(digitsRight / digitsTotal >= 0.98, `digits read right: ${digitsRight}/${digitsTotal}`);
+  assert.ok(rate >= 0.97, `only ${(100 * rate).toFixed(1)}% of the numbers were read right`);
 });
 
 test('a digit written in two strokes is one digit, and a stray dot is not a digit', async () => {

@@ -19,17 +19,17 @@ export function testDigits(dir, count) {
   }));
 }
 
-/** Zhang–Suen thinning of a 28×28 binary image (1 = ink). */
-function thin(img) {
-  const at = (x, y) => (x < 0 || y < 0 || x > 27 || y > 27 ? 0 : img[y * 28 + x]);
+/** Zhang–Suen thinning of a `side`×`side` binary image (1 = ink). */
+function thin(img, side) {
+  const at = (x, y) => (x < 0 || y < 0 || x >= side || y >= side ? 0 : img[y * side + x]);
   let changed = true;
   while (changed) {
     changed = false;
     for (const pass of [0, 1]) {
       const remove = [];
-      for (let y = 0; y < 28; y++) {
-        for (let x = 0; x < 28; x++) {
-          if (!img[y * 28 + x]) continue;
+      for (let y = 0; y < side; y++) {
+        for (let x = 0; x < side; x++) {
+          if (!img[y * side + x]) continue;
           const p = [at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1),
             at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)];
           const b = p.reduce((s, v) => s + v, 0);
@@ -37,7 +37,7 @@ function thin(img) {
           for (let k = 0; k < 8; k++) if (!p[k] && p[(k + 1) % 8]) a++;
           const [p2, , p4, , p6, , p8] = p;
           const ok = pass === 0 ? (!(p2 && p4 && p6) && !(p4 && p6 && p8)) : (!(p2 && p4 && p8) && !(p2 && p6 && p8));
-          if (b >= 2 && b <= 6 && a === 1 && ok) remove.push(y * 28 + x);
+          if (b >= 2 && b <= 6 && a === 1 && ok) remove.push(y * side + x);
         }
       }
       for (const i of remove) img[i] = 0;
@@ -47,29 +47,38 @@ function thin(img) {
   return img;
 }
 
+/**
+ * The skeleton pixels joined to (x, y): its 8 neighbours, less a diagonal one that a shared
+ * side neighbour already joins (a staircase is one line, not a chain of triangles).
+ */
+function neighbours(img, side, x, y) {
+  const on = (x, y) => x >= 0 && y >= 0 && x < side && y < side && img[y * side + x];
+  const n = [];
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+    if (!(dx || dy) || !on(x + dx, y + dy)) continue;
+    if (dx && dy && (on(x + dx, y) || on(x, y + dy))) continue;
+    n.push([x + dx, y + dy]);
+  }
+  return n;
+}
+
 /** Traces a skeleton into polylines that cover each of its edges once. */
-function trace(img) {
-  const on = (x, y) => x >= 0 && y >= 0 && x < 28 && y < 28 && img[y * 28 + x];
-  const neighbours = (x, y) => {
-    const n = [];
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-      if ((dx || dy) && on(x + dx, y + dy)) n.push([x + dx, y + dy]);
-    }
-    return n;
-  };
+function trace(img, side) {
+  const on = (x, y) => x >= 0 && y >= 0 && x < side && y < side && img[y * side + x];
+  const neighbours_ = (x, y) => neighbours(img, side, x, y);
   const used = new Set();
-  const key = (a, b) => (a[1] * 28 + a[0] < b[1] * 28 + b[0] ? `${a}|${b}` : `${b}|${a}`);
+  const key = (a, b) => (a[1] * side + a[0] < b[1] * side + b[0] ? `${a}|${b}` : `${b}|${a}`);
   const pixels = [];
-  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) if (on(x, y)) pixels.push([x, y]);
+  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) if (on(x, y)) pixels.push([x, y]);
   // Start at ends of lines first, so open strokes are drawn in one go.
-  pixels.sort((a, b) => neighbours(...a).length - neighbours(...b).length);
+  pixels.sort((a, b) => neighbours_(...a).length - neighbours_(...b).length);
   const strokes = [];
   for (const start of pixels) {
     for (;;) {
       let p = start;
       const stroke = [p];
       for (;;) {
-        const next = neighbours(...p).find((q) => !used.has(key(p, q)));
+        const next = neighbours_(...p).find((q) => !used.has(key(p, q)));
         if (!next) break;
         used.add(key(p, next));
         stroke.push(next);
@@ -84,10 +93,37 @@ function trace(img) {
 
 /** Pen strokes of a digit, in 0..1 of its 28×28 box, short spurs dropped. */
 export function skeletonStrokes(pixels) {
-  const img = Uint8Array.from(pixels, (v) => (v >= 100 ? 1 : 0));
-  return trace(thin(img))
-    .filter((s) => s.length >= 3)
-    .map((s) => s.filter((_, i) => i % 2 === 0 || i === s.length - 1).map(([x, y]) => [(x + 0.5) / 28, (y + 0.5) / 28]));
+  const side = 28 * FINE;
+  const img = thin(Uint8Array.from(upsampled(pixels, FINE), (v) => (v >= 100 ? 1 : 0)), side);
+  const degree = ([x, y]) => neighbours(img, side, x, y).length;
+  // A short piece with a loose end is a spur of the thinning; one between two junctions
+  // joins the digit's strokes and stays.
+  const spur = (s) => s.length <= 2 * FINE && (degree(s[0]) <= 1 || degree(s[s.length - 1]) <= 1);
+  return trace(img, side)
+    .filter((s) => !spur(s))
+    .map((s) => s.filter((_, i) => i % (2 * FINE) === 0 || i === s.length - 1)
+      .map(([x, y]) => [(x + 0.5) / side, (y + 0.5) / side]));
+}
+
+// The skeleton is taken FINE times finer than the 28×28 scan: thinned at 28 px, a pencil
+// stroke's jagged edge sprouts spurs and a small loop fills in, so the traced digit is not
+// the digit a person would draw.
+const FINE = 4;
+
+/** A 28×28 image enlarged `k` times by bilinear interpolation. */
+function upsampled(pixels, k) {
+  const side = 28 * k;
+  const at = (x, y) => pixels[Math.min(27, Math.max(0, y)) * 28 + Math.min(27, Math.max(0, x))];
+  const out = new Float32Array(side * side);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const fx = (x + 0.5) / k - 0.5, fy = (y + 0.5) / k - 0.5;
+      const x0 = Math.floor(fx), y0 = Math.floor(fy), dx = fx - x0, dy = fy - y0;
+      out[y * side + x] = at(x0, y0) * (1 - dx) * (1 - dy) + at(x0 + 1, y0) * dx * (1 - dy)
+        + at(x0, y0 + 1) * (1 - dx) * dy + at(x0 + 1, y0 + 1) * dx * dy;
+    }
+  }
+  return out;
 }
 
 /** Places strokes (0..1 of a 28-px box) inside the pad: `size` and `at` in 0..1 of the pad. */
