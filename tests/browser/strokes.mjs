@@ -65,20 +65,20 @@ function neighbours(img, side, x, y) {
 /** Traces a skeleton into polylines that cover each of its edges once. */
 function trace(img, side) {
   const on = (x, y) => x >= 0 && y >= 0 && x < side && y < side && img[y * side + x];
-  const neighbours_ = (x, y) => neighbours(img, side, x, y);
+  const joined = (x, y) => neighbours(img, side, x, y);
   const used = new Set();
   const key = (a, b) => (a[1] * side + a[0] < b[1] * side + b[0] ? `${a}|${b}` : `${b}|${a}`);
   const pixels = [];
   for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) if (on(x, y)) pixels.push([x, y]);
   // Start at ends of lines first, so open strokes are drawn in one go.
-  pixels.sort((a, b) => neighbours_(...a).length - neighbours_(...b).length);
+  pixels.sort((a, b) => joined(...a).length - joined(...b).length);
   const strokes = [];
   for (const start of pixels) {
     for (;;) {
       let p = start;
       const stroke = [p];
       for (;;) {
-        const next = neighbours_(...p).find((q) => !used.has(key(p, q)));
+        const next = joined(...p).find((q) => !used.has(key(p, q)));
         if (!next) break;
         used.add(key(p, next));
         stroke.push(next);
@@ -90,6 +90,11 @@ function trace(img, side) {
   }
   return strokes;
 }
+
+// The skeleton is taken FINE times finer than the 28×28 scan: thinned at 28 px, a pencil
+// stroke's jagged edge sprouts spurs and a thick stroke's line wanders, so the traced digit is
+// not quite the digit that was written.
+const FINE = 4;
 
 /** Pen strokes of a digit, in 0..1 of its 28×28 box, short spurs dropped. */
 export function skeletonStrokes(pixels) {
@@ -104,11 +109,6 @@ export function skeletonStrokes(pixels) {
     .map((s) => s.filter((_, i) => i % (2 * FINE) === 0 || i === s.length - 1)
       .map(([x, y]) => [(x + 0.5) / side, (y + 0.5) / side]));
 }
-
-// The skeleton is taken FINE times finer than the 28×28 scan: thinned at 28 px, a pencil
-// stroke's jagged edge sprouts spurs and a small loop fills in, so the traced digit is not
-// the digit a person would draw.
-const FINE = 4;
 
 /** A 28×28 image enlarged `k` times by bilinear interpolation. */
 function upsampled(pixels, k) {
