@@ -287,10 +287,10 @@ fn polyline(
     radius: f32,
 ) {
     let points: Vec<(f32, f32)> = points.collect();
-    let Some(&first) = points.first() else {
-        return;
-    };
-    line(canvas, width, first, first, radius);
+    // Each line starts with a disc at its first point, so only a lone point needs its own.
+    if let [point] = points[..] {
+        line(canvas, width, point, point, radius);
+    }
     for pair in points.windows(2) {
         line(canvas, width, pair[0], pair[1], radius);
     }
