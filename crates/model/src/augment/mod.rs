@@ -11,10 +11,12 @@
 
 pub mod affine;
 pub mod elastic;
+pub mod ends;
 pub mod outliers;
 pub mod pen;
 pub mod skeleton;
 pub mod styles;
+pub mod trace;
 
 pub use affine::Augmentation;
 pub use elastic::Elastic;

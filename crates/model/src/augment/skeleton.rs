@@ -1,7 +1,9 @@
 //! A digit image thinned to its one-pixel skeleton (Zhang–Suen) and read as pen strokes, so
 //! that a scanned MNIST digit can be drawn again the way the pad draws.
 
-use crate::strokes::Stroke;
+use super::ends::{Ends, SPUR_REACH};
+use super::trace::{Pixel, Skeleton};
+use crate::strokes::{PEN_SHARE, Stroke};
 use crate::{IMAGE_PIXELS, IMAGE_SIDE};
 
 /// How many times finer than the input [`strokes`] thins a digit. Thinned at 28 px, a pencil
@@ -12,16 +14,45 @@ use crate::{IMAGE_PIXELS, IMAGE_SIDE};
 pub const FINE: usize = 4;
 
 /// The pen strokes of a 28×28 input (ink ≥ 0.5), in its pixel coordinates: its skeleton
-/// thinned at [`FINE`] times its resolution, smoothly enlarged.
+/// thinned at [`FINE`] times its resolution, its spurs left out, traced into polylines with a
+/// point every [`POINT_EVERY`] input pixels, and each loose end carried on to where the pen
+/// stopped (see [`super::ends`]).
 pub fn strokes(input: &[f32; IMAGE_PIXELS]) -> Vec<Stroke> {
     let side = IMAGE_SIDE * FINE;
-    let mut on = enlarged(input)
-        .into_iter()
-        .map(|v| v >= 0.5)
-        .collect::<Vec<_>>();
+    let ink: Vec<bool> = enlarged(input).into_iter().map(|v| v >= 0.5).collect();
+    let mut on = ink.clone();
     thin(&mut on, side);
-    segments(&on, side, FINE as f32)
+    let every = POINT_EVERY * FINE;
+    // A line's direction at its end is taken over its last two input pixels.
+    let ends = Ends::new(&ink, side, 2 * FINE);
+    ends.prune(&mut on, SPUR_REACH * FINE as f32);
+    let grid = Skeleton::new(&on, side);
+    let pen_radius = PEN_SHARE / 2.0 * ends.ink_side();
+    let to_input = |(x, y): (f32, f32)| ((x + 0.5) / FINE as f32, (y + 0.5) / FINE as f32);
+    grid.polylines()
+        .into_iter()
+        .map(|line| {
+            let last = line.len() - 1;
+            let reversed: Vec<Pixel> = line.iter().rev().copied().collect();
+            let points = line
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i % every == 0 || i == last)
+                .map(|(_, &(x, y))| (x as f32, y as f32));
+            ends.carried(&grid, &line, pen_radius)
+                .into_iter()
+                .chain(points)
+                .chain(ends.carried(&grid, &reversed, pen_radius))
+                .map(to_input)
+                .collect()
+        })
+        .collect()
 }
+
+/// How far apart [`strokes`] puts the points of its polylines, in input pixels. Every second
+/// pixel cuts the corners of a small loop: the shipped weights read the 10,000 pen digits
+/// 98.74 % right so, 98.79 % with a point every pixel or every quarter pixel.
+pub const POINT_EVERY: usize = 1;
 
 /// The skeleton of a 28×28 input (ink ≥ 0.5), as a grid of booleans at its own resolution,
 /// for finding a digit's parts (a stem, a loop).
@@ -106,44 +137,26 @@ fn thin(on: &mut [bool], side: usize) {
 }
 
 /// A `side`×`side` skeleton as strokes, its pixel centres divided by `scale`: a short stroke
-/// between every two joined pixels, and a dot for a pixel on its own. Diagonal neighbours are
-/// joined only where no side neighbour joins them already, so a staircase is one line.
+/// between every two joined pixels (see [`Skeleton::joined`]), and a dot for a pixel on its own.
 fn segments(skeleton: &[bool], side: usize, scale: f32) -> Vec<Stroke> {
-    let on = |x: usize, y: usize| x < side && y < side && skeleton[y * side + x];
-    let centre = |x: usize, y: usize| ((x as f32 + 0.5) / scale, (y as f32 + 0.5) / scale);
-    let joined = |(x, y): (usize, usize), (nx, ny): (usize, usize)| {
-        on(nx, ny) && (x == nx || y == ny || !(on(nx, y) || on(x, ny)))
-    };
+    let grid = Skeleton::new(skeleton, side);
+    let centre = |(x, y): Pixel| ((x as f32 + 0.5) / scale, (y as f32 + 0.5) / scale);
+    let index = |(x, y): Pixel| y * side + x;
     let mut strokes = Vec::new();
-    for y in 0..side {
-        for x in 0..side {
-            if !on(x, y) {
-                continue;
+    for p in (0..side * side)
+        .filter(|&i| skeleton[i])
+        .map(|i| (i % side, i / side))
+    {
+        let mut alone = true;
+        for q in grid.joined(p) {
+            alone = false;
+            // Each pair once: from the pixel that comes first in reading order.
+            if index(q) > index(p) {
+                strokes.push(vec![centre(p), centre(q)]);
             }
-            let mut alone = true;
-            // Each pair once: the neighbours after this pixel in reading order.
-            let later = [
-                (x + 1, y),
-                (x.wrapping_sub(1), y + 1),
-                (x, y + 1),
-                (x + 1, y + 1),
-            ];
-            for &next in &later {
-                if joined((x, y), next) {
-                    strokes.push(vec![centre(x, y), centre(next.0, next.1)]);
-                    alone = false;
-                }
-            }
-            let earlier = [
-                (x.wrapping_sub(1), y),
-                (x.wrapping_sub(1), y.wrapping_sub(1)),
-                (x, y.wrapping_sub(1)),
-                (x + 1, y.wrapping_sub(1)),
-            ];
-            alone &= !earlier.iter().any(|&(nx, ny)| on(nx, ny));
-            if alone {
-                strokes.push(vec![centre(x, y)]);
-            }
+        }
+        if alone {
+            strokes.push(vec![centre(p)]);
         }
     }
     strokes
@@ -186,18 +199,6 @@ mod tests {
         assert!(row >= 2);
     }
 
-    /// The points of `strokes` that end a line: in exactly one of its segments.
-    fn line_ends(strokes: &[Stroke]) -> usize {
-        let mut seen: Vec<((f32, f32), usize)> = Vec::new();
-        for point in strokes.iter().flatten() {
-            match seen.iter_mut().find(|(p, _)| p == point) {
-                Some((_, n)) => *n += 1,
-                None => seen.push((*point, 1)),
-            }
-        }
-        seen.iter().filter(|(_, n)| *n == 1).count()
-    }
-
     #[test]
     fn fine_strokes_are_one_line_in_the_inputs_pixels() {
         // A pencil stroke four pixels wide, slanted, with soft edges as MNIST scans them.
@@ -212,13 +213,34 @@ mod tests {
             }
         });
         let fine = strokes(&stroke);
-        assert_eq!(line_ends(&fine), 2, "one line, two ends");
+        assert_eq!(fine.len(), 1, "one line: {fine:?}");
         let ys = fine.iter().flatten().map(|p| p.1);
         let (top, bottom) = ys.fold((f32::MAX, f32::MIN), |(t, b), y| (t.min(y), b.max(y)));
         assert!(
             top > 4.0 && top < 7.0 && bottom > 21.0 && bottom < 24.0,
             "{top}..{bottom}"
         );
+    }
+
+    /// The leftmost and rightmost x of `strokes`.
+    fn x_span(strokes: &[Stroke]) -> (f32, f32) {
+        strokes
+            .iter()
+            .flatten()
+            .fold((f32::MAX, f32::MIN), |(l, r), p| (l.min(p.0), r.max(p.0)))
+    }
+
+    #[test]
+    fn a_thick_strokes_line_goes_on_to_where_the_pen_stopped() {
+        // A bar five pixels thick: thinned, its line stops about that far short of each end.
+        let bar = image(|x, y| (6..22).contains(&x) && (12..17).contains(&y));
+        let lines = strokes(&bar);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        // A pen of the pad's width (16 % of the 16-pixel bar) drawn along it from end to end
+        // leaves the ink where it was: its centre stops 1.3 pixels inside each end.
+        let (left, right) = x_span(&lines);
+        assert!((7.0..7.8).contains(&left), "{left}");
+        assert!((20.2..21.0).contains(&right), "{right}");
     }
 
     #[test]
