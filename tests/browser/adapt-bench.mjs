@@ -6,7 +6,7 @@
 // while the worker adapts and then while the page loads the new weights. Prints figures; asserts nothing.
 //   node tests/browser/adapt-bench.mjs [cpu|webgpu]   (both when not given)
 import { serve, launch, chooseEngine, settled, padBox, draw, answer, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 
 const PER_DIGIT = 3;
 
@@ -43,7 +43,7 @@ async function bench(webgpu, engine) {
       if (counts[digit.label] >= PER_DIGIT) continue;
       counts[digit.label] += 1;
       await page.click('#clear');
-      await draw(page, place(skeletonStrokes(digit.pixels), 0.5, [0.25, 0.25]), box);
+      await draw(page, place(digit.strokes, 0.5, [0.25, 0.25]), box);
       await answer(page);
       await page.click(`button[data-teach="${digit.label}"]`);
     }

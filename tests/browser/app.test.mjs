@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serve, launch, openApp, chooseEngine, settled, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 import { greyPng, pngBomb } from './png.mjs';
 
 let server;
@@ -127,7 +127,7 @@ test('digits drawn with pointer strokes are recognised', async () => {
   let total = 0;
   const misses = [];
   for (const [i, digit] of digits.entries()) {
-    const strokes = skeletonStrokes(digit.pixels);
+    const strokes = digit.strokes;
     const [size, at] = layouts[i % layouts.length];
     await page.click('button#clear');
     await draw(page, place(strokes, size, at), box);

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { serve, launch, openApp, chooseEngine, settled, padBox, draw, answer, DIST, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -106,7 +106,7 @@ async function timings(webgpu, engine) {
         await page.click('button#clear');
         await answer(page);
         await page.evaluate(() => { window.__penUp.splice(0); window.__drawing = performance.now(); });
-        await draw(page, place(skeletonStrokes(digit.pixels), 0.7, [0.15, 0.15]), box);
+        await draw(page, place(digit.strokes, 0.7, [0.15, 0.15]), box);
         await answer(page);
         await page.evaluate(() => { window.__drawn.push([window.__drawing, performance.now()]); window.__drawing = false; });
         // The answer may already be final when the pen lifts: that counts as 0 ms.

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
 import { serve, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 
 let server;
 let browser;
@@ -72,7 +72,7 @@ test('in Firefox the page starts, and reads digits and a number drawn with point
   const misses = [];
   for (const [i, digit] of digits.entries()) {
     const [size, at] = layouts[i % layouts.length];
-    const { digit: answer } = await read(place(skeletonStrokes(digit.pixels), size, at));
+    const { digit: answer } = await read(place(digit.strokes, size, at));
     if (answer !== String(digit.label)) misses.push(`#${i}: ${digit.label} read as ${answer}`);
   }
   console.log(`digits read in Firefox: ${digits.length - misses.length}/${digits.length}`,
@@ -82,7 +82,7 @@ test('in Firefox the page starts, and reads digits and a number drawn with point
   // The first four test digits side by side: 7210, as in the README's screenshot.
   const cell = 0.2;
   const number = digits.slice(0, 4).flatMap((d, k) =>
-    place(skeletonStrokes(d.pixels), cell, [0.08 + k * 0.22, 0.4]));
+    place(d.strokes, cell, [0.08 + k * 0.22, 0.4]));
   assert.equal((await read(number)).value, '7210');
   assert.deepEqual(errors, [], 'no errors in the console');
 });

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, settled, padBox, draw, answer, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 
 let server;
 let browser;
@@ -51,7 +51,7 @@ test('the panel shows every layer of the answer, on WebGPU', async () => {
   await page.click('#inside summary');
   await page.click('button#clear');
   const box = await padBox(page); // after the click, which may have scrolled the page
-  await draw(page, place(skeletonStrokes(digit.pixels), 0.8, [0.1, 0.1]), box);
+  await draw(page, place(digit.strokes, 0.8, [0.1, 0.1]), box);
   const read = await answer(page);
   assert.equal(read.digit, String(digit.label));
   await page.waitForFunction(() => document.querySelector('#inside').dataset.shown === 'true');
@@ -139,7 +139,7 @@ const overlay = (p) => p.evaluate(() => {
 async function drawTwo(p) {
   await p.click('button#clear');
   const [, two] = testDigits(DATA, 2);
-  await draw(p, place(skeletonStrokes(two.pixels), 0.8, [0.1, 0.1]), await padBox(p));
+  await draw(p, place(two.strokes, 0.8, [0.1, 0.1]), await padBox(p));
   assert.equal((await answer(p)).digit, String(two.label));
 }
 

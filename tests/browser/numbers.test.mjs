@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place, generator } from './strokes.mjs';
+import { testDigits, place, generator } from './strokes.mjs';
 
 let server;
 let browser;
@@ -65,7 +65,7 @@ test('numbers of 2 to 6 MNIST digits written side by side are read', async () =>
     const strokes = [];
     for (const digit of digits) {
       const y = 0.5 - cell / 2 + (random() - 0.5) * 0.2 * cell;
-      strokes.push(...place(skeletonStrokes(digit.pixels), cell, [x, y]));
+      strokes.push(...place(digit.strokes, cell, [x, y]));
       x += cell * (1 + gap);
     }
     await page.click('button#clear');

@@ -8,7 +8,7 @@
 //   node tests/browser/screenshot.mjs --teach [out.png]    (default docs/teach.png)
 import { join } from 'node:path';
 import { serve, launch, openApp, settled, padBox, draw, answer, DATA, ROOT } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 
 const mode = ['--inside', '--teach'].includes(process.argv[2]) ? process.argv[2].slice(2) : 'number';
 const inside = mode === 'inside';
@@ -49,7 +49,7 @@ try {
     await settled(page);
     const [seven] = testDigits(DATA, 1);
     await page.click('#inside summary');
-    await draw(page, place(skeletonStrokes(seven.pixels), 0.8, [0.1, 0.1]), await padBox(page));
+    await draw(page, place(seven.strokes, 0.8, [0.1, 0.1]), await padBox(page));
     await answer(page);
     await page.waitForFunction(() => document.querySelector('#inside').dataset.shown === 'true');
     await page.hover('#layers [data-layer="conv1"] canvas[data-index="3"]');
@@ -57,7 +57,7 @@ try {
     console.log(`wrote the panel for a drawn ${seven.label}: ${out}`);
   } else {
     const digits = testDigits(DATA, 4);
-    const strokes = digits.flatMap((d, i) => place(skeletonStrokes(d.pixels), 0.26, [0.04 + 0.23 * i, 0.3]));
+    const strokes = digits.flatMap((d, i) => place(d.strokes, 0.26, [0.04 + 0.23 * i, 0.3]));
     await draw(page, strokes, await padBox(page));
     await answer(page);
     const read = await page.evaluate(() => document.querySelector('#number').dataset.value);

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place, generator } from './strokes.mjs';
+import { testDigits, place, generator } from './strokes.mjs';
 
 let server;
 let browser;
@@ -77,8 +77,7 @@ function bounds(strokes) {
 }
 
 /** An MNIST test 7 thinned to strokes, with a bar across its stem at mid-height. */
-function mnistSeven(pixels, random) {
-  const strokes = skeletonStrokes(pixels);
+function mnistSeven(strokes, random) {
   const b = bounds(strokes);
   const height = b.y1 - b.y0;
   const y = b.y0 + height * (0.45 + 0.15 * random());
@@ -88,8 +87,7 @@ function mnistSeven(pixels, random) {
 }
 
 /** An MNIST test 1 thinned to strokes, with a flag into its top and sometimes a base. */
-function mnistOne(pixels, random) {
-  const strokes = skeletonStrokes(pixels);
+function mnistOne(strokes, random) {
   const b = bounds(strokes);
   const points = strokes.flat();
   const top = points.reduce((best, p) => (p[1] < best[1] ? p : best));
@@ -133,8 +131,8 @@ test('crossed 7s and flagged 1s drawn on the pad are read as 7 and 1', async () 
   for (let k = 0; k < perKind; k++) {
     drawings.push({ kind: 'pen 7', label: '7', strokes: penSeven(random) });
     drawings.push({ kind: 'pen 1', label: '1', strokes: penOne(random) });
-    drawings.push({ kind: 'MNIST 7', label: '7', strokes: mnistSeven(sevens[k].pixels, random) });
-    drawings.push({ kind: 'MNIST 1', label: '1', strokes: mnistOne(ones[k].pixels, random) });
+    drawings.push({ kind: 'MNIST 7', label: '7', strokes: mnistSeven(sevens[k].strokes, random) });
+    drawings.push({ kind: 'MNIST 1', label: '1', strokes: mnistOne(ones[k].strokes, random) });
   }
   const { right, misses } = await readAll(drawings, random, box);
   const rate = right / drawings.length;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { serve, launch, settled, padBox, draw, answer, DATA, DIST, TRAINER } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 
 let server;
 let browser;
@@ -108,7 +108,7 @@ test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s 
   }
   const eights = testDigits(DATA, 200).filter((d) => d.label === 8).slice(0, 5);
   for (const eight of eights) {
-    const strokes = place(skeletonStrokes(eight.pixels), 0.6, [0.2, 0.2]);
+    const strokes = place(eight.strokes, 0.6, [0.2, 0.2]);
     assert.equal((await read(page, strokes)).digit, '8', 'an MNIST 8 is still an 8');
   }
 

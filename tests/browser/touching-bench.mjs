@@ -5,7 +5,7 @@
 //   node tests/browser/touching-bench.mjs            (the build in dist/)
 //   DIST_DIR=<other dist> GAP=-0.3 node tests/browser/touching-bench.mjs
 import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 const count = 30;
 const gap = Number(process.env.GAP ?? -0.45);
 const server = await serve();
@@ -25,7 +25,7 @@ for (let n = 0; n < count; n++) {
   let x = (1 - cell * (length + gap * (length - 1))) / 2;
   const strokes = [];
   for (const digit of digits) {
-    strokes.push(...place(skeletonStrokes(digit.pixels), cell, [x, 0.5 - cell / 2]));
+    strokes.push(...place(digit.strokes, cell, [x, 0.5 - cell / 2]));
     x += cell * (1 + gap);
   }
   await page.click('button#clear');

@@ -4,7 +4,7 @@
 // with WebGPU (SwiftShader) chosen. Prints figures; asserts nothing.
 //   node tests/browser/why-bench.mjs
 import { serve, launch, openApp, padBox, draw, answer, DATA } from './harness.mjs';
-import { testDigits, skeletonStrokes, place } from './strokes.mjs';
+import { testDigits, place } from './strokes.mjs';
 for (const [webgpu, engine] of [[false, 'auto'], [true, 'webgpu']]) {
   const server = await serve();
   const browser = await launch({ webgpu });
@@ -13,7 +13,7 @@ for (const [webgpu, engine] of [[false, 'auto'], [true, 'webgpu']]) {
   const times = [];
   for (const d of testDigits(DATA, 8)) {
     await page.click('#clear');
-    await draw(page, place(skeletonStrokes(d.pixels), 0.7, [0.15, 0.15]), await padBox(page));
+    await draw(page, place(d.strokes, 0.7, [0.15, 0.15]), await padBox(page));
     await answer(page);
     const t0 = Date.now();
     await page.evaluate(() => { document.querySelector('#saliency').dataset.method = 'pending'; });

@@ -28,5 +28,6 @@ pub mod report;
 pub mod run;
 pub mod samples;
 pub mod step;
+pub mod test_strokes;
 pub mod train;
 pub mod weights_file;

@@ -16,7 +16,7 @@ use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
     atomic, bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, predict,
-    replay, samples, train, weights_file,
+    replay, samples, test_strokes, train, weights_file,
 };
 use serde::Serialize;
 
@@ -183,6 +183,15 @@ enum Command {
         #[arg(long, default_value = "web/replay")]
         out: PathBuf,
     },
+    /// Print the first test digits as the pen strokes training redraws them with (thinned,
+    /// traced), as JSON: label and strokes, in 0..1 of the digit's 28×28 box. The browser tests
+    /// write these on the pad.
+    Strokes {
+        #[command(flatten)]
+        data: Data,
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+    },
     /// Draw what the pen augmentation makes of a training digit of each class, as a PNG.
     Samples {
         #[command(flatten)]
@@ -200,6 +209,7 @@ impl Command {
         match self {
             Command::Fetch { .. }
             | Command::Samples { .. }
+            | Command::Strokes { .. }
             | Command::Convert { .. }
             | Command::Replay { .. } => None,
             Command::Train { config, .. } => Some(config.compute),
@@ -373,6 +383,11 @@ fn run(command: Command) -> Result<ExitCode> {
             let trained_on = train.len().saturating_sub(mnist::VALIDATION_IMAGES);
             replay::write(&train, trained_on, count, &out)?;
             println!("wrote {count} digits to {}", out.display());
+        }
+        Command::Strokes { data, count } => {
+            let test = mnist::load_test(&data.data)?;
+            let digits = test_strokes::first(&test, count);
+            println!("{}", serde_json::to_string(&digits)?);
         }
         Command::Samples { data, out, seed } => {
             samples::write(&mnist::load_train(&data.data)?, seed, &out)?;
