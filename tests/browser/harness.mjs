@@ -4,13 +4,16 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = process.env.DIST_DIR ?? join(ROOT, 'dist');
 export const DATA = process.env.MNIST_DATA ?? join(ROOT, 'data');
-export const TRAINER = process.env.TRAINER_BIN ?? join(ROOT, 'target', 'release', 'trainer');
+// The trainer of the build cache every script uses (scripts/build-env.sh).
+export const TRAINER = process.env.TRAINER_BIN ?? join(process.env.CARGO_TARGET_DIR
+  ?? join(homedir(), '.cache', 'mnist-web', 'target'), 'release', 'trainer');
 export const WEIGHTS = join(ROOT, 'web', 'model', 'mnist-cnn.bpk');
 
 const TYPES = {

@@ -18,6 +18,9 @@ function idx(dir, name) {
  */
 export function testDigits(dir, count) {
   const images = idx(dir, 't10k-images-idx3-ubyte');
+  if (!existsSync(TRAINER)) {
+    throw new Error(`no trainer at ${TRAINER}: build it (cargo build --release -p mnist-trainer) or set TRAINER_BIN`);
+  }
   const traced = JSON.parse(execFileSync(TRAINER, ['strokes', '--data', dir, '--count', String(count)],
     { maxBuffer: 1 << 30 }).toString());
   return traced.map(({ label, strokes }, i) => ({
