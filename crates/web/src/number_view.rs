@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlCanvasElement, HtmlElement};
 
 use crate::engine::Output;
-use crate::view::{by_id, context_2d, paint_input};
+use crate::view::{by_id, context_2d, paint_input, percent};
 
 pub struct NumberView {
     document: Document,
@@ -68,9 +68,9 @@ impl NumberView {
             (None, false) => {
                 let least = verdicts.iter().map(|v| v.confidence).fold(1.0f32, f32::min);
                 format!(
-                    "{} digits · each at least {:.1}% sure",
+                    "{} digits · each at least {} sure",
                     digits.len(),
-                    100.0 * least
+                    percent(least, 1)
                 )
             }
         };
@@ -111,7 +111,7 @@ impl NumberView {
             item.append_child(&canvas).ok();
         }
         let text = if sure {
-            format!("{} · {:.0}%", v.digit, 100.0 * v.confidence)
+            format!("{} · {}", v.digit, percent(v.confidence, 0))
         } else {
             v.doubt()
         };

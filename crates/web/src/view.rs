@@ -254,7 +254,7 @@ impl View {
             let (shown, said) = if v.sure {
                 (
                     v.digit.to_string(),
-                    format!("{:.1}% sure{touching}", 100.0 * v.confidence),
+                    format!("{} sure{touching}", percent(v.confidence, 1)),
                 )
             } else {
                 (
@@ -290,6 +290,15 @@ impl View {
         self.layers.clear();
         self.why.clear();
     }
+}
+
+/// `share` as a percentage with `decimals` decimals, rounded down: no answer of the network is
+/// certain, so none reads 100 %.
+pub fn percent(share: f32, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let most = 100.0 - 1.0 / scale;
+    let value = ((100.0 * f64::from(share) * scale).floor() / scale).min(most);
+    format!("{value:.decimals$}%")
 }
 
 /// Draws a 28×28 model input (white ink on black) on a 28×28 canvas; black for none.
