@@ -1,8 +1,6 @@
 //! A one-pixel skeleton read as a pen would draw it: polylines that follow its lines from end
 //! to end, every join between two of its pixels drawn once.
 
-use std::collections::HashSet;
-
 /// A pixel of a skeleton: (x, y).
 pub type Pixel = (usize, usize);
 
@@ -54,9 +52,11 @@ impl<'a> Skeleton<'a> {
             .filter(|&i| self.on[i])
             .map(|i| (i % self.side, i / self.side))
             .collect();
-        pixels.sort_by_key(|&p| self.degree(p));
-        let key = |a: Pixel, b: Pixel| (a.min(b), a.max(b));
-        let mut drawn = HashSet::new();
+        pixels.sort_by_cached_key(|&p| self.degree(p));
+        // The joins drawn: for each pixel, a bit for each of the 3×3 around it.
+        let mut drawn = vec![0u16; self.side * self.side];
+        let index = |(x, y): Pixel| y * self.side + x;
+        let bit = |from: Pixel, to: Pixel| 1u16 << ((to.1 + 1 - from.1) * 3 + to.0 + 1 - from.0);
         let mut lines = Vec::new();
         for start in pixels {
             if self.degree(start) == 0 {
@@ -66,8 +66,12 @@ impl<'a> Skeleton<'a> {
             loop {
                 let mut line = vec![start];
                 let mut at = start;
-                while let Some(next) = self.joined(at).find(|&q| !drawn.contains(&key(at, q))) {
-                    drawn.insert(key(at, next));
+                while let Some(next) = self
+                    .joined(at)
+                    .find(|&q| drawn[index(at)] & bit(at, q) == 0)
+                {
+                    drawn[index(at)] |= bit(at, next);
+                    drawn[index(next)] |= bit(next, at);
                     line.push(next);
                     at = next;
                 }
