@@ -127,10 +127,9 @@ test('digits drawn with pointer strokes are recognised', async () => {
   let total = 0;
   const misses = [];
   for (const [i, digit] of digits.entries()) {
-    const strokes = digit.strokes;
     const [size, at] = layouts[i % layouts.length];
     await page.click('button#clear');
-    await draw(page, place(strokes, size, at), box);
+    await draw(page, place(digit.strokes, size, at), box);
     const a = await answer(page);
     total += 1;
     if (a.digit === String(digit.label)) right += 1;

@@ -6,6 +6,7 @@
 //! straight through the ink to where a pen of the pad's width would have stopped.
 
 use super::trace::{Pixel, Skeleton};
+use crate::preprocess::{Plane, bounding_box};
 
 /// How far a line with a loose end must reach out of the stroke it leaves not to be a spur, in
 /// input pixels. Measured on the 10,000 MNIST test digits redrawn (`trainer heldout`, `pen`):
@@ -45,14 +46,12 @@ impl<'a> Ends<'a> {
 
     /// The longer side of the box around the ink, in pixels.
     pub fn ink_side(&self) -> f32 {
-        let pixels = || (0..self.ink.len()).filter(|&i| self.ink[i]);
-        let span = |along: &dyn Fn(usize) -> usize| {
-            let (lo, hi) = pixels()
-                .map(along)
-                .fold((usize::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
-            (hi + 1).saturating_sub(lo) as f32
+        let plane = Plane {
+            width: self.side,
+            height: self.side,
+            values: self.ink.iter().map(|&on| f32::from(u8::from(on))).collect(),
         };
-        span(&|i| i % self.side).max(span(&|i| i / self.side))
+        bounding_box(&plane).map_or(0.0, |(x0, y0, x1, y1)| (x1 - x0).max(y1 - y0) as f32)
     }
 
     /// How far the ink goes on straight past the end `line[0]` of a line, in pixels, and the
@@ -93,9 +92,7 @@ impl<'a> Ends<'a> {
     pub fn prune(&self, skeleton: &mut [bool], min_reach: f32) {
         let spurs: Vec<Vec<Pixel>> = {
             let grid = Skeleton::new(skeleton, self.side);
-            (0..self.side * self.side)
-                .filter(|&i| skeleton[i])
-                .map(|i| (i % self.side, i / self.side))
+            grid.pixels()
                 .filter(|&p| grid.degree(p) == 1)
                 .filter_map(|end| {
                     let (line, joint) = to_joint(&grid, end)?;

@@ -144,10 +144,7 @@ fn segments(skeleton: &[bool], side: usize, scale: f32) -> Vec<Stroke> {
     let centre = |(x, y): Pixel| ((x as f32 + 0.5) / scale, (y as f32 + 0.5) / scale);
     let index = |(x, y): Pixel| y * side + x;
     let mut strokes = Vec::new();
-    for p in (0..side * side)
-        .filter(|&i| skeleton[i])
-        .map(|i| (i % side, i / side))
-    {
+    for p in grid.pixels() {
         let mut alone = true;
         for q in grid.joined(p) {
             alone = false;

@@ -24,6 +24,13 @@ impl<'a> Skeleton<'a> {
         (0..side).contains(&x) && (0..side).contains(&y) && self.on[(y * side + x) as usize]
     }
 
+    /// The skeleton's pixels, in reading order.
+    pub fn pixels(&self) -> impl Iterator<Item = Pixel> + '_ {
+        (0..self.on.len())
+            .filter(|&i| self.on[i])
+            .map(|i| (i % self.side, i / self.side))
+    }
+
     /// The pixels joined to `(x, y)`: its 8 neighbours, less a diagonal one that a shared side
     /// neighbour already joins, so that a staircase is one line, not a chain of triangles.
     pub fn joined(&self, (x, y): Pixel) -> impl Iterator<Item = Pixel> + '_ {
@@ -48,10 +55,7 @@ impl<'a> Skeleton<'a> {
     /// ends first, so an open line is one polyline, as one pen stroke; a pixel joined to none
     /// is a polyline of one point.
     pub fn polylines(&self) -> Vec<Vec<Pixel>> {
-        let mut pixels: Vec<Pixel> = (0..self.side * self.side)
-            .filter(|&i| self.on[i])
-            .map(|i| (i % self.side, i / self.side))
-            .collect();
+        let mut pixels: Vec<Pixel> = self.pixels().collect();
         pixels.sort_by_cached_key(|&p| self.degree(p));
         // The joins drawn: for each pixel, a bit for each of the 3×3 around it.
         let mut drawn = vec![0u16; self.side * self.side];
