@@ -4,6 +4,7 @@
 //! - [`preprocess`]: any bitmap (canvas, photo) to the 28×28 input the way MNIST was made;
 //! - [`weights`]: the burnpack weights format with architecture metadata and a checksum;
 //! - [`idx`]: MNIST's IDX format, from bytes (the trainer's files, the page's test set);
+//! - [`handwriting`]: real writers' digits outside MNIST (optdigits, semeion), to train and measure on;
 //! - [`image_file`]: the size limits for image files, checked from their headers;
 //! - [`calibration`]: honest confidence (temperature scaling, "not sure");
 //! - [`novelty`]: whether an input is like any digit at all (letters, scribbles);
@@ -24,6 +25,7 @@ pub mod adapt;
 pub mod augment;
 pub mod calibration;
 mod cut;
+pub mod handwriting;
 pub mod idx;
 pub mod image_file;
 pub mod network;

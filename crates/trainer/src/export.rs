@@ -11,6 +11,7 @@ use crate::atomic;
 use crate::calibrate::{self, Report as CalibrationReport};
 use crate::evaluate::{self, Report};
 use crate::hash::sha256_hex;
+use crate::heldout::{self, SetResult};
 use crate::logits;
 use crate::mnist::{Split, VALIDATION_IMAGES};
 use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, WEIGHTS_STEM};
@@ -36,6 +37,10 @@ pub struct ModelCard {
     pub weights_precision: String,
     pub weights_bytes: usize,
     pub weights_sha256: String,
+    /// How the weights as written read real writers' validation digits (`trainer heldout`'s
+    /// `writers` sets; absent from cards made before them).
+    #[serde(default)]
+    pub writers: Vec<SetResult>,
     /// How the confidence was calibrated (absent from cards of uncalibrated weights).
     #[serde(default)]
     pub calibration: Option<CalibrationReport>,
@@ -94,6 +99,7 @@ pub fn export(
     let test_dense = logits::dense(&shipped, &logits::inputs(test), &device);
     let test_logits = logits::from_dense(&shipped, test_dense.clone());
     let report = evaluate::from_logits(&test_logits, &test.labels);
+    let writers = heldout::writers(&shipped, &device)?;
     let (bytes, calibration) = calibrate::calibrate(
         &shipped,
         &bytes,
@@ -118,6 +124,7 @@ pub fn export(
         test_images: report.n,
         per_class_accuracy: report.per_class.to_vec(),
         history: history.to_vec(),
+        writers,
         weights_file: format!("{WEIGHTS_STEM}.bpk"),
         weights_precision: precision.name().into(),
         weights_bytes: bytes.len(),
@@ -160,6 +167,15 @@ impl fmt::Display for Exported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let run = &self.run;
         writeln!(f, "\n{}\n", self.report)?;
+        for set in &self.card.writers {
+            writeln!(
+                f,
+                "real writers, {:<16} {:>6.2}% of {}",
+                set.name,
+                100.0 * set.accuracy,
+                set.images
+            )?;
+        }
         if let Some(calibration) = &self.card.calibration {
             writeln!(f, "{calibration}")?;
         }

@@ -11,59 +11,161 @@
 //!   tests are the outside check);
 //! - `photos`: written large on grey paper and photographed: keystone, uneven light, blur and
 //!   noise, then read through `preprocess` like any photo.
+//!
+//! Those are regression checks: they hold only the styles MNIST's writers and our own code put
+//! into them. The figures the training recipe is chosen by are the `writers` sets: the
+//! validation digits of real writers outside MNIST ([`crate::writers`]), as scans through
+//! `preprocess` (the photo path) and redrawn as pen strokes (the pad's path), each corpus and
+//! both together, with the digits most often misread.
 
 use std::fmt;
+use std::path::Path;
 
+use anyhow::Result;
 use burn::tensor::Device;
 use image::{GrayImage, imageops};
 use mnist_model::augment::pen::redraw;
 use mnist_model::augment::skeleton::{skeleton, strokes};
 use mnist_model::augment::styles::Style;
 use mnist_model::calibration::probabilities;
+use mnist_model::handwriting::Part;
 use mnist_model::strokes::PEN_SHARE;
 use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, PixelFormat, preprocess};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::evaluate::argmax;
 use crate::logits;
+use crate::misses::{self, Miss};
 use crate::mnist::Split;
+use crate::writers;
 
 const SEED: u64 = 2026;
 
 /// One set's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SetResult {
-    pub name: &'static str,
+    pub name: String,
     pub images: usize,
     pub accuracy: f64,
     /// Per digit; `None` where the set has none of that digit.
     pub per_class: [Option<f64>; NUM_CLASSES],
+    /// The most frequent misreadings, most first.
+    pub confusions: Vec<Confusion>,
 }
+
+/// A digit read as another, and how often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confusion {
+    pub digit: u8,
+    pub read_as: u8,
+    pub count: usize,
+}
+
+/// How many confusion pairs a set lists.
+const CONFUSIONS: usize = 6;
 
 /// Every set's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Heldout {
+    /// Made from the MNIST test digits.
     pub sets: Vec<SetResult>,
+    /// Real writers' validation digits.
+    pub writers: Vec<SetResult>,
 }
 
-/// Runs `model` on every set made from the first `limit` test digits. With `shifts`, each
-/// input is also read moved a pixel up, down, left and right, and the five answers'
-/// probabilities are averaged (test-time averaging).
-pub fn check(model: &Cnn, test: &Split, limit: usize, shifts: bool, device: &Device) -> Heldout {
+/// Runs `model` on every set made from the first `limit` test digits, and on the real
+/// writers' sets. With `shifts`, each input is also read moved a pixel up, down, left and
+/// right, and the five answers' probabilities are averaged (test-time averaging). With
+/// `misses`, the real writers' misread digits are drawn there (PNG).
+pub fn check(
+    model: &Cnn,
+    test: &Split,
+    limit: usize,
+    shifts: bool,
+    misses: Option<&Path>,
+    device: &Device,
+) -> Result<Heldout> {
     let count = limit.min(test.len());
+    let read = |inputs: &[[f32; IMAGE_PIXELS]]| match shifts {
+        false => logits::of(model, inputs, device),
+        true => averaged_over_shifts(model, inputs, device),
+    };
     let sets = sets(test, count)
         .into_iter()
-        .map(|(name, inputs, labels)| {
-            let answers = match shifts {
-                false => logits::of(model, &inputs, device),
-                true => averaged_over_shifts(model, &inputs, device),
-            };
-            score(name, &answers, &labels)
-        })
+        .map(|(name, inputs, labels)| score(name.to_string(), &read(&inputs), &labels))
         .collect();
-    Heldout { sets }
+    let (mut writers, mut misread) = (Vec::new(), Vec::new());
+    for (name, inputs, labels) in writers_sets()? {
+        let answers = read(&inputs);
+        if name.starts_with("writers") {
+            misread.push((
+                format!("{name}: misread"),
+                missed(&inputs, &answers, &labels),
+            ));
+        }
+        writers.push(score(name, &answers, &labels));
+    }
+    if let Some(path) = misses {
+        misses::write(&misread, path)?;
+    }
+    Ok(Heldout { sets, writers })
+}
+
+/// The inputs `answers` misread, by label.
+fn missed(
+    inputs: &[[f32; IMAGE_PIXELS]],
+    answers: &[[f32; NUM_CLASSES]],
+    labels: &[u8],
+) -> Vec<Miss> {
+    let mut misses: Vec<Miss> = inputs
+        .iter()
+        .zip(answers)
+        .zip(labels)
+        .map(|((input, logits), &label)| Miss {
+            input: *input,
+            label,
+            read_as: argmax(logits) as u8,
+        })
+        .filter(|m| m.read_as != m.label)
+        .collect();
+    misses.sort_by_key(|m| (m.label, m.read_as));
+    misses
+}
+
+/// How `model` reads the real writers' validation sets (the model card's figures).
+pub fn writers(model: &Cnn, device: &Device) -> Result<Vec<SetResult>> {
+    Ok(writers_sets()?
+        .into_iter()
+        .map(|(name, inputs, labels)| score(name, &logits::of(model, &inputs, device), &labels))
+        .collect())
+}
+
+/// The real writers' validation digits as scans and as pen strokes: each corpus, then all.
+pub fn writers_sets() -> Result<Vec<Set<String>>> {
+    let mut sets = Vec::new();
+    let (mut all_scans, mut all_labels) = (Vec::new(), Vec::new());
+    for corpus in writers::corpora()? {
+        let (scans, labels) = writers::inputs(&corpus, Part::Validation);
+        all_scans.extend_from_slice(&scans);
+        all_labels.extend_from_slice(&labels);
+        let name = corpus.corpus.name();
+        sets.push((format!("{name} scans"), scans.clone(), labels.clone()));
+        sets.push((format!("{name} pen"), redrawn(&scans), labels));
+    }
+    let all_pen = redrawn(&all_scans);
+    sets.push(("writers scans".into(), all_scans, all_labels.clone()));
+    sets.push(("writers pen".into(), all_pen, all_labels));
+    Ok(sets)
+}
+
+/// Each input thinned to its skeleton and drawn again as the pad draws a digit.
+fn redrawn(inputs: &[[f32; IMAGE_PIXELS]]) -> Vec<[f32; IMAGE_PIXELS]> {
+    inputs
+        .iter()
+        .map(|input| redraw(&strokes(input), PEN_SHARE).unwrap_or(*input))
+        .collect()
 }
 
 /// The moves of test-time averaging, in pixels: none, and one each way.
@@ -107,16 +209,14 @@ fn shifted(input: &[f32; IMAGE_PIXELS], dx: isize, dy: isize) -> [f32; IMAGE_PIX
     })
 }
 
-type Set = (&'static str, Vec<[f32; IMAGE_PIXELS]>, Vec<u8>);
+/// A set's name, inputs and labels.
+type Set<Name = &'static str> = (Name, Vec<[f32; IMAGE_PIXELS]>, Vec<u8>);
 
 /// The four sets, in order.
 pub fn sets(test: &Split, count: usize) -> Vec<Set> {
     let labels: Vec<u8> = test.labels[..count].to_vec();
     let scans: Vec<_> = (0..count).map(|i| test.input(i)).collect();
-    let pen = scans
-        .iter()
-        .map(|input| redraw(&strokes(input), PEN_SHARE).unwrap_or(*input))
-        .collect();
+    let pen = redrawn(&scans);
     let mut rng = SmallRng::seed_from_u64(SEED);
     let (mut styled, mut styled_labels) = (Vec::new(), Vec::new());
     for (input, &label) in scans.iter().zip(&labels) {
@@ -151,20 +251,33 @@ pub fn sets(test: &Split, count: usize) -> Vec<Set> {
     ]
 }
 
-fn score(name: &'static str, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> SetResult {
+fn score(name: String, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> SetResult {
     let mut right = [0usize; NUM_CLASSES];
     let mut seen = [0usize; NUM_CLASSES];
+    let mut misread = [[0usize; NUM_CLASSES]; NUM_CLASSES];
     for (logits, &label) in answers.iter().zip(labels) {
         let guess = argmax(logits);
         seen[label as usize] += 1;
         right[label as usize] += usize::from(guess == label as usize);
+        misread[label as usize][guess] += usize::from(guess != label as usize);
     }
+    let mut confusions: Vec<Confusion> = (0..NUM_CLASSES * NUM_CLASSES)
+        .map(|i| Confusion {
+            digit: (i / NUM_CLASSES) as u8,
+            read_as: (i % NUM_CLASSES) as u8,
+            count: misread[i / NUM_CLASSES][i % NUM_CLASSES],
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    confusions.sort_by_key(|c| std::cmp::Reverse(c.count));
+    confusions.truncate(CONFUSIONS);
     let total: usize = seen.iter().sum();
     SetResult {
         name,
         images: total,
         accuracy: right.iter().sum::<usize>() as f64 / total.max(1) as f64,
         per_class: std::array::from_fn(|d| (seen[d] > 0).then(|| right[d] as f64 / seen[d] as f64)),
+        confusions,
     }
 }
 
@@ -220,15 +333,15 @@ pub fn photograph(digit: &[u8], rng: &mut impl Rng) -> GrayImage {
 
 impl fmt::Display for Heldout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:<8} {:>6} {:>8} ", "set", "images", "accuracy")?;
+        write!(f, "{:<16} {:>6} {:>8} ", "set", "images", "accuracy")?;
         for d in 0..NUM_CLASSES {
             write!(f, "{d:>6}")?;
         }
-        writeln!(f)?;
-        for set in &self.sets {
+        writeln!(f, "  most misread (digit>read as ×count)")?;
+        for set in self.sets.iter().chain(&self.writers) {
             write!(
                 f,
-                "{:<8} {:>6} {:>7.2}% ",
+                "{:<16} {:>6} {:>7.2}% ",
                 set.name,
                 set.images,
                 100.0 * set.accuracy
@@ -238,6 +351,10 @@ impl fmt::Display for Heldout {
                     Some(a) => write!(f, "{:>6.1}", 100.0 * a)?,
                     None => write!(f, "{:>6}", "-")?,
                 }
+            }
+            write!(f, " ")?;
+            for c in &set.confusions {
+                write!(f, " {}>{}×{}", c.digit, c.read_as, c.count)?;
             }
             writeln!(f)?;
         }

@@ -142,8 +142,9 @@ enum Command {
         #[command(flatten)]
         compute: Compute,
     },
-    /// Accuracy, per digit, on handwriting made from the test digits in the forms users give:
-    /// as scanned, redrawn as pen strokes, in other writing styles, photographed on paper.
+    /// Accuracy, per digit, on real writers outside MNIST (their validation digits as scans and
+    /// redrawn as pen strokes), and on handwriting made from the test digits in the forms users
+    /// give: as scanned, redrawn as pen strokes, in other writing styles, photographed on paper.
     Heldout {
         #[command(flatten)]
         weights: Weights,
@@ -156,6 +157,9 @@ enum Command {
         /// (test-time averaging), to measure what that would buy.
         #[arg(long)]
         shifts: bool,
+        /// Draw the real writers' misread digits into this PNG, as the network saw them.
+        #[arg(long, value_name = "PNG")]
+        misses: Option<PathBuf>,
         #[command(flatten)]
         json: Json,
         #[command(flatten)]
@@ -353,14 +357,13 @@ fn run(command: Command) -> Result<ExitCode> {
             data,
             limit,
             shifts,
+            misses,
             json,
             compute,
         } => {
             let (model, test, device) = model_and_test(&weights, &data, compute)?;
-            emit(
-                &heldout::check(&model, &test, limit, shifts, &device),
-                json.json,
-            )?;
+            let report = heldout::check(&model, &test, limit, shifts, misses.as_deref(), &device)?;
+            emit(&report, json.json)?;
         }
         Command::Convert {
             weights,

@@ -90,6 +90,20 @@ impl Split {
         (images_tensor(&inputs, device), labels)
     }
 
+    /// This split with `other` after it, repeated as often as makes it about `share` of the
+    /// whole (at least once).
+    pub fn mixed_with(&self, other: &Split, share: f64) -> Split {
+        let wanted = share / (1.0 - share) * self.len() as f64;
+        let copies = (wanted / other.len().max(1) as f64).round().max(1.0) as usize;
+        let mut mixed = self.clone();
+        for _ in 0..copies {
+            mixed.images.pixels.extend_from_slice(&other.images.pixels);
+            mixed.labels.extend_from_slice(&other.labels);
+        }
+        mixed.images.count = mixed.labels.len();
+        mixed
+    }
+
     /// Images `range` as a new split.
     pub fn slice(&self, range: std::ops::Range<usize>) -> Split {
         let size = self.images.rows * self.images.cols;
@@ -158,4 +172,33 @@ pub fn load_train(dir: &Path) -> Result<Split> {
 /// The 10,000 test images (with labels).
 pub fn load_test(dir: &Path) -> Result<Split> {
     load_split(dir, &TEST_IMAGES, &TEST_LABELS, "test")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(labels: &[u8]) -> Split {
+        Split {
+            images: Images {
+                count: labels.len(),
+                rows: 1,
+                cols: 2,
+                pixels: labels.iter().flat_map(|&l| [l, l]).collect(),
+            },
+            labels: labels.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_mix_repeats_the_other_split_to_make_up_its_share() {
+        let (mnist, writers) = (split(&[0; 90]), split(&[1, 2, 3]));
+        let mixed = mnist.mixed_with(&writers, 0.25);
+        assert_eq!(mixed.len(), 90 + 30, "ten copies: 30 of 120");
+        assert_eq!(mixed.images.count, mixed.len());
+        assert_eq!(mixed.images.pixels.len(), 2 * mixed.len());
+        assert_eq!(&mixed.labels[90..96], [1, 2, 3, 1, 2, 3]);
+        assert_eq!(mixed.input(91)[0], 2.0 / 255.0);
+        assert_eq!(mnist.mixed_with(&writers, 0.001).len(), 93, "at least once");
+    }
 }

@@ -78,6 +78,17 @@ pub struct TrainConfig {
     )]
     #[serde(default)]
     pub outliers: f64,
+    /// The share of each epoch's training digits that come from real writers outside MNIST
+    /// (the training part of `writers`' corpora, repeated to make up the share). Runs from
+    /// before it had none.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.0,
+        help = "Share of the training digits from real writers outside MNIST (optdigits, semeion; 0: none)"
+    )]
+    #[serde(default)]
+    pub writers: f64,
     /// Start from the weights in this file instead of random ones (fine-tuning).
     #[arg(long, value_name = "WEIGHTS")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -23,6 +23,7 @@ use crate::report;
 use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, optimizer};
 use crate::step::train_step;
 use crate::weights_file;
+use crate::writers;
 
 /// Trains per `config` on the MNIST files in `data`, writing checkpoints, metrics and the
 /// curve into `out`. With `resume`, continues from the last checkpoint there.
@@ -44,10 +45,16 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     if !(0.0..=1.0).contains(&config.redraw) {
         bail!("--redraw is a share of the training digits, from 0 to 1");
     }
+    if !(0.0..0.9).contains(&config.writers) {
+        bail!("--writers is a share of the training digits, from 0 to under 0.9");
+    }
     let run = RunDir::new(out);
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let all = mnist::load_train(data)?;
-    let (train_set, validation) = mnist::train_and_validation(&all, config.limit)?;
+    let (mut train_set, validation) = mnist::train_and_validation(&all, config.limit)?;
+    if config.writers > 0.0 {
+        train_set = train_set.mixed_with(&writers::training_digits()?, config.writers);
+    }
 
     let device = config.compute.device()?;
     let train_device = device.clone().autodiff();

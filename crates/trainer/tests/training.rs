@@ -32,6 +32,7 @@ fn tiny(epochs: usize) -> TrainConfig {
         redraw: 0.3,
         elastic: false,
         outliers: 0.125,
+        writers: 0.0,
         init: None,
         schedule: Schedule::Constant,
         compute: Compute {
