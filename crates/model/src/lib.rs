@@ -7,6 +7,7 @@
 //! - [`handwriting`]: real writers' digits outside MNIST (optdigits, semeion), to train and measure on;
 //! - [`image_file`]: the size limits for image files, checked from their headers;
 //! - [`calibration`]: honest confidence (temperature scaling, "not sure");
+//! - [`recogniser`]: the one answer path, from a weights file to calibrated answers;
 //! - [`novelty`]: whether an input is like any digit at all (letters, scribbles);
 //! - [`segment`]: a written number split into its digits, each preprocessed alike;
 //! - [`strokes`]: the same from pen strokes, each digit drawn again with a pen in proportion;
@@ -33,6 +34,7 @@ pub mod novelty;
 pub mod number;
 pub mod personal;
 pub mod preprocess;
+pub mod recogniser;
 pub mod saliency;
 pub mod segment;
 pub mod strokes;

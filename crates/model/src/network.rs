@@ -121,25 +121,15 @@ impl Cnn {
         self.conv1.weight.val()
     }
 
-    /// Logits and class probabilities for a batch of preprocessed 28×28 images.
+    /// Logits and class probabilities for a batch of preprocessed 28×28 images (uncalibrated:
+    /// the page and `trainer predict` answer through [`crate::recogniser`]).
     pub fn classify(
         &self,
         images: &[[f32; IMAGE_PIXELS]],
         device: &Device,
     ) -> (Tensor<2>, Tensor<2>) {
-        self.classify_calibrated(images, device, 1.0)
-    }
-
-    /// Logits, and probabilities with the logits divided by `temperature` (the weights file's,
-    /// see [`crate::calibration`]), for a batch of preprocessed 28×28 images.
-    pub fn classify_calibrated(
-        &self,
-        images: &[[f32; IMAGE_PIXELS]],
-        device: &Device,
-        temperature: f32,
-    ) -> (Tensor<2>, Tensor<2>) {
         let logits = self.forward(images_tensor(images, device));
-        let probabilities = softmax(logits.clone().div_scalar(temperature), 1);
+        let probabilities = softmax(logits.clone(), 1);
         (logits, probabilities)
     }
 }

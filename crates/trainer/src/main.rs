@@ -308,8 +308,8 @@ fn run(command: Command) -> Result<ExitCode> {
             images,
         } => {
             let device = compute.device()?;
-            let network = weights_file::load(&weights.weights, &device)?;
-            let answers = predict::predict_files(&network, &images, number, &device);
+            let recogniser = weights_file::load(&weights.weights, &device)?;
+            let answers = predict::predict_files(&recogniser, &images, number, &device);
             for answer in &answers {
                 if json.json {
                     println!("{}", answer.to_json());
@@ -329,10 +329,10 @@ fn run(command: Command) -> Result<ExitCode> {
             compute,
         } => {
             let device = compute.device()?;
-            let network = weights_file::load(&weights.weights, &device)?;
+            let recogniser = weights_file::load(&weights.weights, &device)?;
             let out = out.unwrap_or_else(|| weights.weights.clone());
             let (report, bytes) = calibrate::calibrate_file(
-                &network.model,
+                &recogniser.model,
                 &weights.weights,
                 &out,
                 &data.data,
@@ -407,8 +407,8 @@ fn model_and_test(
     compute: Compute,
 ) -> Result<(Cnn, Split, Device)> {
     let device = compute.device()?;
-    let network = weights_file::load(&weights.weights, &device)?;
-    Ok((network.model, mnist::load_test(&data.data)?, device))
+    let recogniser = weights_file::load(&weights.weights, &device)?;
+    Ok((recogniser.model, mnist::load_test(&data.data)?, device))
 }
 
 /// Prints `value` as one line of JSON or as its text form.

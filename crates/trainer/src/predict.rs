@@ -10,15 +10,14 @@ use burn::tensor::Device;
 use image::ImageDecoder;
 use mnist_model::calibration::{Verdict, probabilities};
 use mnist_model::image_file;
-use mnist_model::novelty::Novelty;
 use mnist_model::number;
+use mnist_model::recogniser::Recogniser;
 use mnist_model::{
     Bitmap, Bounds, Cnn, IMAGE_PIXELS, NUM_CLASSES, PixelFormat, preprocess, segment,
 };
 use serde::Serialize;
 
 use crate::logits;
-use crate::weights_file::Network;
 
 /// The answer for one image.
 #[derive(Debug, Clone, Serialize)]
@@ -115,42 +114,28 @@ pub fn load_digits(path: &Path) -> Result<Vec<mnist_model::Digit>> {
 
 /// Classifies preprocessed inputs in one batch (uncalibrated probabilities, confidence alone).
 pub fn predict(model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]], device: &Device) -> Vec<Prediction> {
-    answers(model, inputs, device, 1.0, None)
+    logits::of(model, inputs, device)
+        .iter()
+        .map(|l| Prediction::from_probabilities(&probabilities(l, 1.0), false))
+        .collect()
 }
 
-/// Classifies preprocessed inputs in one batch as the app does: probabilities calibrated by
-/// the weights file's temperature, inputs unlike any digit told by its novelty statistics.
+/// Classifies preprocessed inputs in one batch as the app does, through the weights file's
+/// [`Recogniser`]: probabilities calibrated by its temperature, inputs unlike any digit told
+/// by its novelty statistics.
 pub fn predict_calibrated(
-    network: &Network,
+    recogniser: &Recogniser,
     inputs: &[[f32; IMAGE_PIXELS]],
     device: &Device,
-) -> Vec<Prediction> {
-    let novelty = network.novelty.as_ref();
-    answers(&network.model, inputs, device, network.temperature, novelty)
-}
-
-fn answers(
-    model: &Cnn,
-    inputs: &[[f32; IMAGE_PIXELS]],
-    device: &Device,
-    temperature: f32,
-    novelty: Option<&Novelty>,
 ) -> Vec<Prediction> {
     if inputs.is_empty() {
         return Vec::new();
     }
-    let dense = logits::dense(model, inputs, device);
-    let unlike: Vec<bool> = match novelty {
-        Some(novelty) => logits::column(novelty.scores(dense.clone()))
-            .into_iter()
-            .map(|score| novelty.unlike_any_digit(score))
-            .collect(),
-        None => vec![false; inputs.len()],
-    };
-    logits::from_dense(model, dense)
+    let dense = logits::dense(&recogniser.model, inputs, device);
+    let values = logits::column(recogniser.answers(dense));
+    mnist_model::recogniser::Answer::rows(&values, recogniser.novelty_limit())
         .iter()
-        .zip(unlike)
-        .map(|(l, unlike)| Prediction::from_probabilities(&probabilities(l, temperature), unlike))
+        .map(|a| Prediction::from_probabilities(&a.probabilities, a.unlike_any_digit))
         .collect()
 }
 
@@ -178,8 +163,12 @@ pub struct Number {
 
 /// Reads every digit of `digits` in one batch, with the pieces touching digits could be cut
 /// into, and keeps the reading the network is surer of ([`number::settle`]).
-pub fn read_number(network: &Network, digits: &[mnist_model::Digit], device: &Device) -> Number {
-    let predictions = predict_calibrated(network, &number::inputs(digits), device);
+pub fn read_number(
+    recogniser: &Recogniser,
+    digits: &[mnist_model::Digit],
+    device: &Device,
+) -> Number {
+    let predictions = predict_calibrated(recogniser, &number::inputs(digits), device);
     let read = number::settle(digits, &predictions, |p| (p.sure, p.confidence));
     let digits: Vec<NumberDigit> = read
         .into_iter()
@@ -265,7 +254,7 @@ impl fmt::Display for FileAnswer {
 /// Reads and classifies each image file on its own, so one bad file spoils only its own line;
 /// with `number`, every digit of a written number.
 pub fn predict_files(
-    network: &Network,
+    recogniser: &Recogniser,
     files: &[impl AsRef<Path>],
     number: bool,
     device: &Device,
@@ -276,10 +265,10 @@ pub fn predict_files(
             let path = path.as_ref();
             let answer = if number {
                 load_digits(path)
-                    .map(|digits| Answer::Number(read_number(network, &digits, device)))
+                    .map(|digits| Answer::Number(read_number(recogniser, &digits, device)))
             } else {
                 load_input(path).map(|input| {
-                    Answer::Digit(predict_calibrated(network, &[input], device).remove(0))
+                    Answer::Digit(predict_calibrated(recogniser, &[input], device).remove(0))
                 })
             };
             FileAnswer {

@@ -5,13 +5,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor};
-use mnist_model::calibration::Verdict;
+use mnist_model::IMAGE_PIXELS;
 use mnist_model::network::images_tensor;
-use mnist_model::novelty::Novelty;
+pub use mnist_model::recogniser::Answer;
+use mnist_model::recogniser::Recogniser;
 use mnist_model::weights::WeightsInfo;
-use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
 
 use crate::browser::{mark, offers_webgpu};
 use crate::engine_worker::EngineWorker;
@@ -39,25 +38,6 @@ impl Backend {
     }
 }
 
-/// One answer: raw logits, calibrated probabilities, and whether the input is unlike any
-/// digit (`mnist_model::novelty`).
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub logits: [f32; NUM_CLASSES],
-    pub probabilities: [f32; NUM_CLASSES],
-    pub unlike_any_digit: bool,
-}
-
-impl Output {
-    /// The best digit, how sure, the runner-up, and whether that is sure enough.
-    pub fn verdict(&self) -> Verdict {
-        Verdict::judged(&self.probabilities, self.unlike_any_digit)
-    }
-}
-
-/// Values read back per input: ten logits, ten probabilities, the novelty score.
-const ROW: usize = 2 * NUM_CLASSES + 1;
-
 /// What every layer made of one input, flattened map by map (channels, then rows), after ReLU.
 #[derive(Debug, Clone)]
 pub struct LayerMaps {
@@ -82,13 +62,8 @@ pub struct Readout {
 enum Place {
     /// On this thread, on `device`.
     Here {
-        model: Box<Cnn>,
+        recogniser: Box<Recogniser>,
         device: Device,
-        /// From the weights file: makes the probabilities honest (see
-        /// `mnist_model::calibration`).
-        temperature: f32,
-        /// From the weights file, if it has them: tells inputs unlike any digit.
-        novelty: Option<Box<Novelty>>,
     },
     /// In the engine worker, as its engine `id`.
     Worker { worker: Rc<EngineWorker>, id: u32 },
@@ -153,20 +128,16 @@ impl Engine {
             Backend::Cpu => Device::flex(),
             Backend::WebGpu => webgpu().await?,
         };
-        let (model, info) = weights::decode(weights, &device).map_err(|e| e.to_string())?;
+        let recogniser = Recogniser::load(weights, &device).map_err(|e| e.to_string())?;
         mark(&format!("{} model", backend.id()));
-        let novelty = info.novelty().map_err(|e| e.to_string())?;
-        let novelty_limit = novelty.as_ref().map_or(f32::INFINITY, |n| n.limit);
         let engine = Engine {
+            novelty_limit: recogniser.novelty_limit(),
+            info: recogniser.info.clone(),
             place: Place::Here {
-                model: Box::new(model),
+                recogniser: Box::new(recogniser),
                 device,
-                temperature: info.temperature().map_err(|e| e.to_string())?,
-                novelty: novelty.map(Box::new),
             },
             backend,
-            novelty_limit,
-            info,
         };
         engine.classify(&[0.0; IMAGE_PIXELS]).await?;
         mark(&format!("{} warm", backend.id()));
@@ -210,7 +181,7 @@ impl Engine {
     }
 
     /// Logits and probabilities for one preprocessed image, read back asynchronously.
-    pub async fn classify(&self, input: &[f32; IMAGE_PIXELS]) -> Result<Output, String> {
+    pub async fn classify(&self, input: &[f32; IMAGE_PIXELS]) -> Result<Answer, String> {
         let mut outputs = self.classify_all(&[*input]).await?;
         outputs
             .pop()
@@ -221,11 +192,11 @@ impl Engine {
     pub async fn classify_all(
         &self,
         inputs: &[[f32; IMAGE_PIXELS]],
-    ) -> Result<Vec<Output>, String> {
+    ) -> Result<Vec<Answer>, String> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(self.outputs(&self.forward(inputs, false).await?.values))
+        Ok(self.answers(&self.forward(inputs, false).await?.values))
     }
 
     /// [`Self::classify_all`], and what every layer made of the first input, from the same
@@ -233,7 +204,7 @@ impl Engine {
     pub async fn classify_all_with_layers(
         &self,
         inputs: &[[f32; IMAGE_PIXELS]],
-    ) -> Result<(Vec<Output>, LayerMaps), String> {
+    ) -> Result<(Vec<Answer>, LayerMaps), String> {
         if inputs.is_empty() {
             return Err("nothing to look inside".into());
         }
@@ -245,7 +216,7 @@ impl Engine {
             head.to_vec()
         });
         let mut next = || parts.next().unwrap_or_default();
-        let answers = self.outputs(&next());
+        let answers = self.answers(&next());
         let maps = LayerMaps {
             conv1: next(),
             pool1: next(),
@@ -259,7 +230,9 @@ impl Engine {
     /// The first convolution's 32 kernels, 5×5 each, row by row.
     pub async fn conv1_kernels(&self) -> Result<Vec<f32>, String> {
         match &self.place {
-            Place::Here { model, .. } => read(model.conv1_kernels().flatten::<1>(0, 3)).await,
+            Place::Here { recogniser, .. } => {
+                read(recogniser.model.conv1_kernels().flatten::<1>(0, 3)).await
+            }
             Place::Worker { worker, id } => worker.kernels(*id).await,
         }
     }
@@ -271,18 +244,14 @@ impl Engine {
         inputs: &[[f32; IMAGE_PIXELS]],
         layers: bool,
     ) -> Result<Readout, String> {
-        let (model, device, temperature, novelty) = match &self.place {
-            Place::Here {
-                model,
-                device,
-                temperature,
-                novelty,
-            } => (model, device, *temperature, novelty.as_deref()),
+        let (recogniser, device) = match &self.place {
+            Place::Here { recogniser, device } => (recogniser, device),
             Place::Worker { worker, id } => return worker.forward(*id, inputs, layers).await,
         };
-        let images = images_tensor(inputs, device);
+        let (model, images) = (&recogniser.model, images_tensor(inputs, device));
+        let answers = |dense| recogniser.answers(dense).flatten::<1>(0, 1);
         if !layers {
-            let values = read(answers(model, model.dense(images), temperature, novelty)).await?;
+            let values = read(answers(model.dense(images))).await?;
             return Ok(Readout {
                 lengths: vec![values.len()],
                 values,
@@ -291,7 +260,7 @@ impl Engine {
         let layers = model.forward_layers(images);
         let maps = |t: Tensor<4>| t.narrow(0, 0, 1).flatten::<1>(0, 3);
         let parts = vec![
-            answers(model, layers.dense.clone(), temperature, novelty),
+            answers(layers.dense.clone()),
             maps(layers.conv1),
             maps(layers.pool1),
             maps(layers.conv2),
@@ -303,16 +272,9 @@ impl Engine {
         Ok(Readout { values, lengths })
     }
 
-    /// Rows of [`ROW`] values as answers.
-    fn outputs(&self, values: &[f32]) -> Vec<Output> {
-        values
-            .chunks_exact(ROW)
-            .map(|row| Output {
-                logits: std::array::from_fn(|d| row[d]),
-                probabilities: std::array::from_fn(|d| row[NUM_CLASSES + d]),
-                unlike_any_digit: row[ROW - 1] > self.novelty_limit,
-            })
-            .collect()
+    /// The answers read back from a forward pass.
+    fn answers(&self, values: &[f32]) -> Vec<Answer> {
+        Answer::rows(values, self.novelty_limit)
     }
 }
 
@@ -333,21 +295,4 @@ async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
         .map_err(|e| format!("reading the answer back failed: {e:?}"))?
         .try_to_vec::<f32>()
         .map_err(|e| format!("unexpected answer: {e:?}"))
-}
-
-/// The answers to the dense features of a batch, flattened: per input the logits, the
-/// probabilities at `temperature` and the novelty score (0 without statistics).
-fn answers(
-    model: &Cnn,
-    dense: Tensor<2>,
-    temperature: f32,
-    novelty: Option<&Novelty>,
-) -> Tensor<1> {
-    let scores = match novelty {
-        Some(novelty) => novelty.scores(dense.clone()),
-        None => Tensor::zeros([dense.dims()[0], 1], &dense.device()),
-    };
-    let logits = model.output_layer().forward(dense);
-    let probabilities = softmax(logits.clone().div_scalar(temperature), 1);
-    Tensor::cat(vec![logits, probabilities, scores], 1).flatten::<1>(0, 1)
 }

@@ -9,7 +9,7 @@ use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, ImageData};
 
-use crate::engine::{LayerMaps, Output};
+use crate::engine::{Answer, LayerMaps};
 use crate::view::{by_id, context_2d};
 
 /// One layer as the panel shows it: its hook name, its maps and their size, and what a map
@@ -197,7 +197,7 @@ impl LayersView {
 
     /// Paints every layer for `input` and its answer; each layer scaled by its own largest
     /// value, so that a weak map looks weak beside a strong one.
-    pub fn show(&self, input: &[f32; IMAGE_PIXELS], maps: &LayerMaps, answer: &Output) {
+    pub fn show(&self, input: &[f32; IMAGE_PIXELS], maps: &LayerMaps, answer: &Answer) {
         if self.build().is_err() {
             return;
         }

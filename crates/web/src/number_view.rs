@@ -5,7 +5,7 @@ use mnist_model::{Digit, IMAGE_SIDE};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlCanvasElement, HtmlElement};
 
-use crate::engine::Output;
+use crate::engine::Answer;
 use crate::view::{by_id, context_2d, paint_input, percent};
 
 pub struct NumberView {
@@ -38,8 +38,8 @@ impl NumberView {
 
     /// Shows `digits` (found on an image of `frame` pixels) with their answers. The panel and
     /// the boxes appear only for two digits or more: one digit looks as it always did.
-    pub fn show(&self, outputs: &[Output], digits: &[Digit], frame: (usize, usize)) -> Summary {
-        let verdicts: Vec<_> = outputs.iter().map(Output::verdict).collect();
+    pub fn show(&self, outputs: &[Answer], digits: &[Digit], frame: (usize, usize)) -> Summary {
+        let verdicts: Vec<_> = outputs.iter().map(Answer::verdict).collect();
         let value: String = verdicts.iter().map(|v| v.digit.to_string()).collect();
         let touching = digits.iter().any(|d| d.touching);
         let unsure: Vec<usize> = (0..verdicts.len()).filter(|&i| !verdicts[i].sure).collect();
@@ -90,7 +90,7 @@ impl NumberView {
     }
 
     /// A digit of the panel: what the network saw, its answer and how sure.
-    fn add_item(&self, digit: &Digit, output: &Output, sure: bool) {
+    fn add_item(&self, digit: &Digit, output: &Answer, sure: bool) {
         let Some(item) = self.element("li") else {
             return;
         };

@@ -5,7 +5,7 @@ use mnist_model::{IMAGE_PIXELS, PreprocessError, number, saliency};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::app::{Shared, gpu_lost};
-use crate::engine::{Backend, Engine, Output};
+use crate::engine::{Answer, Backend, Engine};
 use crate::event_loop::now;
 use crate::why_gradient;
 use crate::why_view::Method;
@@ -121,7 +121,7 @@ async fn why(
     engine: &Engine,
     generation: u64,
     input: &[f32; IMAGE_PIXELS],
-    answer: &Output,
+    answer: &Answer,
 ) {
     let winner = answer.verdict().digit;
     let copies = saliency::occluded(input);

@@ -10,7 +10,7 @@ use web_sys::{
     ImageData,
 };
 
-use crate::engine::{Backend, Output};
+use crate::engine::{Answer, Backend};
 use crate::engine_choice::{Preference, Timings};
 use crate::layers_view::LayersView;
 use crate::number_view::NumberView;
@@ -225,7 +225,7 @@ impl View {
 
     /// The answer for the digits on the pad: the first (or only) digit through the page's
     /// hooks, bars and preview; a number of several digits in the number panel as well.
-    pub fn show(&self, outputs: &[Output], digits: &[Digit], frame: (usize, usize)) {
+    pub fn show(&self, outputs: &[Answer], digits: &[Digit], frame: (usize, usize)) {
         let (Some(first), Some(first_digit)) = (outputs.first(), digits.first()) else {
             self.show_nothing("Draw a digit");
             return;
