@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
+use mnist_model::idx::{gunzip, parse_images, parse_labels};
 
 fuzz_target!(|data: &[u8]| {
     let _ = parse_images(data);

@@ -1,7 +1,12 @@
 //! The browser's APIs as the page and its workers use them, in one place for both wasm crates
 //! (`mnist-web`, which runs in the page and again as its engine worker, and `mnist-teach`, the
 //! teaching worker): fetching same-origin bytes, reading a response's body, readable
-//! JavaScript errors, and the plain objects that travel as messages.
+//! JavaScript errors, the plain objects that travel as messages, and the start-up every wasm
+//! module holding Burn needs ([`run_constructors`]).
+
+mod constructors;
+
+pub use constructors::run_constructors;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

@@ -16,7 +16,6 @@
 //!   feature `autodiff`, which the page's own build leaves out);
 //! - [`personal`]: the taught examples as bytes, and the adapted network as a weights file;
 //! - [`augment`]: the random transformations training applies to its images;
-//! - `wasm`: start-up of a browser build (its static constructors, once).
 //!
 //! It computes on whatever Burn device it is handed and reads no files: loading and saving
 //! belong to the trainer and the page.
@@ -38,7 +37,6 @@ pub mod recogniser;
 pub mod saliency;
 pub mod segment;
 pub mod strokes;
-pub mod wasm;
 pub mod weights;
 
 pub use network::{Cnn, IMAGE_PIXELS, IMAGE_SIDE, Layers, NUM_CLASSES, PARAMETERS};

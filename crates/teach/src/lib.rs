@@ -23,7 +23,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 #[wasm_bindgen(start)]
 pub fn main() {
-    mnist_model::wasm::run_constructors();
+    mnist_browser::run_constructors();
     console_error_panic_hook::set_once();
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return;

@@ -41,7 +41,7 @@ use wasm_bindgen_futures::spawn_local;
 
 #[wasm_bindgen(start)]
 pub fn main() {
-    mnist_model::wasm::run_constructors();
+    mnist_browser::run_constructors();
     console_error_panic_hook::set_once();
     // In the engine worker the same wasm starts without a page: `worker_main` listens there.
     if web_sys::window().is_none() {

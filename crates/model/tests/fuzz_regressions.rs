@@ -1,17 +1,17 @@
 //! Replays the inputs kept from fuzzing (`fuzz/regressions/`, see `fuzz/run.sh`) through the
 //! same entry points as the fuzz targets, so every `cargo test` checks them again.
 
-mod common;
-
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
+use mnist_model::idx::{gunzip, parse_images, parse_labels};
 use mnist_model::{Bitmap, image_file, preprocess, segment, weights};
-use mnist_trainer::idx::{gunzip, parse_images, parse_labels};
 
 /// Where the kept inputs of fuzz target `target` are.
 fn regressions(target: &str) -> PathBuf {
-    common::root().join("fuzz/regressions").join(target)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions")
+        .join(target)
 }
 
 fn inputs(target: &str) -> Vec<Vec<u8>> {
