@@ -12,11 +12,12 @@ use web_sys::{
 use mnist_model::{Bitmap, PixelFormat};
 
 use crate::app::{Reading, Shared, Source, changed};
+use crate::dom::by_id;
+use crate::dom::listen;
 use crate::engine_choice::{self, Preference};
 use crate::photo;
 use crate::report;
 use crate::teach_events;
-use crate::view::by_id;
 
 /// The position of a pointer event, with sub-pixel precision where the browser has it.
 fn client_point(event: &JsValue) -> (f64, f64) {
@@ -40,25 +41,6 @@ fn move_points(event: &PointerEvent) -> Vec<(f64, f64)> {
         Some(events) if events.length() > 0 => events.iter().map(|e| client_point(&e)).collect(),
         _ => vec![client_point(event)],
     }
-}
-
-pub(crate) fn listen<E: JsCast + 'static>(
-    target: &web_sys::EventTarget,
-    kind: &str,
-    app: &Shared,
-    f: fn(&Shared, E),
-) {
-    let app = app.clone();
-    let closure = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-        if let Ok(event) = event.dyn_into::<E>() {
-            f(&app, event);
-        }
-    });
-    target
-        .add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())
-        .ok();
-    // Listeners live as long as the page.
-    closure.forget();
 }
 
 /// Connects every control of the page to the app.

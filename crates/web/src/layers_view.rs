@@ -9,8 +9,8 @@ use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, ImageData};
 
+use crate::dom::{by_id, context_2d};
 use crate::engine::{Answer, LayerMaps};
-use crate::view::{by_id, context_2d};
 
 /// One layer as the panel shows it: its hook name, its maps and their size, and what a map
 /// of it is, for the caption.

@@ -10,6 +10,7 @@
 
 mod app;
 mod browser;
+mod dom;
 mod engine;
 mod engine_choice;
 mod engine_worker;

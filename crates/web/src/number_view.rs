@@ -5,8 +5,8 @@ use mnist_model::{Digit, IMAGE_SIDE};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlCanvasElement, HtmlElement};
 
+use crate::dom::{by_id, context_2d, paint_input, percent};
 use crate::engine::Answer;
-use crate::view::{by_id, context_2d, paint_input, percent};
 
 pub struct NumberView {
     document: Document,

@@ -7,7 +7,7 @@ use web_sys::{File, HtmlCanvasElement, ImageBitmap};
 
 use mnist_model::image_file;
 
-use crate::view::context_2d;
+use crate::dom::context_2d;
 use mnist_browser::js_error;
 
 /// Larger files are refused before decoding.

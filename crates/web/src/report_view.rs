@@ -5,9 +5,9 @@ use mnist_model::{IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlProgressElement};
 
+use crate::dom::{by_id, context_2d, paint_input};
 use crate::engine::Backend;
 use crate::test_set::{Tally, TestSet};
-use crate::view::{by_id, context_2d, paint_input};
 
 /// At most this many misread digits are drawn for one cell.
 const MISREAD_SHOWN: usize = 60;

@@ -12,6 +12,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::app::{App, Shared, changed, load_engine, use_engine};
 use crate::browser;
+use crate::dom::{by_id, context_2d};
 use crate::engine::{Backend, Engine, Host};
 use crate::engine_choice;
 use crate::engine_worker::EngineWorker;
@@ -19,7 +20,7 @@ use crate::events;
 use crate::pad::Pad;
 use crate::personal;
 use crate::teaching;
-use crate::view::{PageState, View, WebGpuState, by_id, context_2d};
+use crate::view::{PageState, View, WebGpuState};
 
 /// The trainer's export, copied into the build by Trunk.
 const DEFAULT_WEIGHTS: &str = "model/mnist-cnn.bpk";

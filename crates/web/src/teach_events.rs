@@ -5,9 +5,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlButtonElement};
 
 use crate::app::Shared;
-use crate::events::listen;
+use crate::dom::by_id;
+use crate::dom::listen;
 use crate::teaching;
-use crate::view::by_id;
 
 /// The `data-*` number on the element an event came from, or on the nearest one above it.
 fn number_on(e: &Event, attribute: &str) -> Option<usize> {

@@ -9,8 +9,8 @@ use web_sys::{
     HtmlProgressElement,
 };
 
+use crate::dom::{by_id, context_2d, paint_input};
 use crate::teaching::AdaptState;
-use crate::view::{by_id, context_2d, paint_input};
 
 const DOWNLOAD_NAME: &str = "mnist-cnn-personal.bpk";
 

@@ -8,7 +8,7 @@ use mnist_model::IMAGE_PIXELS;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, ImageData};
 
-use crate::view::{by_id, context_2d};
+use crate::dom::{by_id, context_2d};
 
 pub struct WhyView {
     button: Element,
