@@ -12,51 +12,10 @@ pub use mnist_model::recogniser::Answer;
 use mnist_model::recogniser::Recogniser;
 use mnist_model::weights::WeightsInfo;
 
+pub use crate::backend::Backend;
 use crate::browser::{mark, offers_webgpu};
-use crate::engine_worker::EngineWorker;
-
-/// Where inference runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    WebGpu,
-    Cpu,
-}
-
-impl Backend {
-    /// The value of `body[data-backend]`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Backend::WebGpu => "webgpu",
-            Backend::Cpu => "cpu",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        [Backend::WebGpu, Backend::Cpu]
-            .into_iter()
-            .find(|b| b.id() == id)
-    }
-}
-
-/// What every layer made of one input, flattened map by map (channels, then rows), after ReLU.
-#[derive(Debug, Clone)]
-pub struct LayerMaps {
-    pub conv1: Vec<f32>,
-    pub pool1: Vec<f32>,
-    pub conv2: Vec<f32>,
-    pub pool2: Vec<f32>,
-    pub dense: Vec<f32>,
-}
-
-/// The values one forward pass reads back, as parts of the given lengths: the answers (ten
-/// logits, ten probabilities and the novelty score per input), then, when asked for, the
-/// first input's layers.
-/// What the engine worker sends back.
-#[derive(Debug, Clone, Default)]
-pub struct Readout {
-    pub values: Vec<f32>,
-    pub lengths: Vec<usize>,
-}
+use crate::engine_worker::{EngineWorker, Loaded};
+pub use crate::readout::{LayerMaps, Readout};
 
 /// Where an engine computes.
 enum Place {
@@ -92,7 +51,10 @@ impl Host {
     pub async fn load(&self, weights: &[u8], backend: Backend) -> Result<Engine, String> {
         match self {
             Host::Page => Engine::load_here(weights, backend).await,
-            Host::Worker(worker) => worker.load(weights, backend).await,
+            Host::Worker(worker) => {
+                let loaded = worker.load(weights, backend).await?;
+                Ok(Engine::in_worker(worker.clone(), loaded, backend))
+            }
         }
     }
 }
@@ -144,20 +106,16 @@ impl Engine {
         Ok(engine)
     }
 
-    /// The engine `id` of `worker`, loaded from a file that says `info`, whose novelty limit
-    /// the worker reported.
-    pub fn in_worker(
-        worker: Rc<EngineWorker>,
-        id: u32,
-        backend: Backend,
-        info: WeightsInfo,
-        novelty_limit: f32,
-    ) -> Self {
+    /// The engine `loaded` in `worker`.
+    fn in_worker(worker: Rc<EngineWorker>, loaded: Loaded, backend: Backend) -> Self {
         Engine {
-            place: Place::Worker { worker, id },
+            place: Place::Worker {
+                worker,
+                id: loaded.id,
+            },
             backend,
-            novelty_limit,
-            info,
+            novelty_limit: loaded.novelty_limit,
+            info: loaded.info,
         }
     }
 

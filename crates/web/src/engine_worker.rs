@@ -9,6 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use mnist_model::weights::WeightsInfo;
 use mnist_model::{IMAGE_PIXELS, weights};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -17,8 +18,17 @@ use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use mnist_browser::{js_error, object};
 
+use crate::backend::Backend;
 use crate::browser::mark;
-use crate::engine::{Backend, Engine, Readout};
+use crate::readout::Readout;
+
+/// An engine the worker has loaded: its number there, what its weights file says about
+/// itself, and its novelty limit.
+pub struct Loaded {
+    pub id: u32,
+    pub info: WeightsInfo,
+    pub novelty_limit: f32,
+}
 
 /// The worker's script, copied into the build by Trunk.
 const SCRIPT: &str = "engine-worker.js";
@@ -123,7 +133,7 @@ impl EngineWorker {
     }
 
     /// The weights file loaded in the worker as an engine of kind `backend`, warmed up.
-    pub async fn load(self: &Rc<Self>, weights: &[u8], backend: Backend) -> Result<Engine, String> {
+    pub async fn load(&self, weights: &[u8], backend: Backend) -> Result<Loaded, String> {
         let (id, reply) = self.request(&[
             ("kind", "load".into()),
             ("weights", js_sys::Uint8Array::from(weights).into()),
@@ -136,10 +146,14 @@ impl EngineWorker {
         // The worker has checked the file; the page keeps what it says about itself.
         let info = weights::inspect(weights).map_err(|e| e.to_string())?;
         mark(&format!("{} warm", backend.id()));
-        Ok(Engine::in_worker(self.clone(), id, backend, info, limit))
+        Ok(Loaded {
+            id,
+            info,
+            novelty_limit: limit,
+        })
     }
 
-    /// One forward pass of engine `engine` (see [`Engine::forward`]).
+    /// One forward pass of engine `engine` (see `Engine::forward`).
     pub async fn forward(
         &self,
         engine: u32,

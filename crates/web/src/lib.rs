@@ -9,6 +9,7 @@
 //! `engine_worker` and `worker_main` are the two sides of the engine worker.
 
 mod app;
+mod backend;
 mod browser;
 mod dom;
 mod engine;
@@ -22,6 +23,7 @@ mod number_view;
 mod pad;
 mod personal;
 mod photo;
+mod readout;
 mod recognise;
 mod report;
 mod report_view;
