@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzes each target (or the ones named) for SECONDS (default 300) with libFuzzer (needs the nightly toolchain and
 # `cargo install cargo-fuzz`), then keeps a minimised sample of each corpus in regressions/,
-# which `cargo test` replays (crates/trainer/tests/fuzz_regressions.rs).
+# which `cargo test` replays (crates/model/tests/fuzz_regressions.rs).
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-300}
 shift || true
-targets=${*:-idx weights preprocess image_header}
+targets=${*:-idx weights preprocess image_header handwriting}
 for target in $targets; do
   mkdir -p corpus/$target regressions/$target
   cp -n regressions/$target/* corpus/$target/ 2>/dev/null || true

@@ -93,3 +93,20 @@ fn weights_seeds_reach_the_tensor_checks() {
     assert!(error("seed-int8-no-scale").contains("fc1.weight is int8 but has no .scale"));
     assert!(error("seed-int8-with-scale").contains("do not fit"));
 }
+
+#[test]
+fn handwriting_inputs() {
+    use mnist_model::handwriting::{Corpus, Part};
+    let mut parsed = 0;
+    for data in inputs("handwriting") {
+        for corpus in Corpus::ALL {
+            if let Ok(scans) = corpus.parse(&data) {
+                parsed += 1;
+                for i in scans.part(Part::Validation).chain(0..scans.len().min(4)) {
+                    let _ = scans.input(i);
+                }
+            }
+        }
+    }
+    assert!(parsed >= 2, "the seeds of both corpora parse");
+}
