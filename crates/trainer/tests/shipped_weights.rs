@@ -162,6 +162,24 @@ fn the_pages_test_set_is_mnists() {
     assert_eq!(page.labels, official.labels);
 }
 
+/// `trainer heldout --json` on the shipped weights, its MNIST sets made from the first `limit`
+/// test digits.
+fn heldout(limit: usize) -> serde_json::Value {
+    common::json_output(
+        common::trainer()
+            .args([
+                "heldout",
+                "--json",
+                "--limit",
+                &limit.to_string(),
+                "--weights",
+            ])
+            .arg(common::shipped_weights())
+            .arg("--data")
+            .arg(common::data_dir()),
+    )
+}
+
 /// Floors for `heldout_handwriting_is_read`: the shipped weights read 99.40 / 98.85 / 97.02 /
 /// 99.25 % of the first 2,000 test digits' sets; the weights before the pen augmentation read
 /// 93.49 % of the styles, and the pen set thinned at 28 px instead of 4 times finer was read
@@ -174,13 +192,7 @@ const FLOOR_PHOTOS: f64 = 0.99;
 #[test]
 fn heldout_handwriting_is_read() {
     // The first 2,000 test digits as scans, pen strokes, other styles and photos.
-    let report = common::json_output(
-        common::trainer()
-            .args(["heldout", "--json", "--limit", "2000", "--weights"])
-            .arg(common::shipped_weights())
-            .arg("--data")
-            .arg(common::data_dir()),
-    );
+    let report = heldout(2000);
     let sets = report["sets"].as_array().unwrap();
     let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["scans", "pen", "styles", "photos"]);
@@ -208,13 +220,7 @@ const FLOOR_WRITERS_PEN: f64 = 0.915;
 
 #[test]
 fn real_writers_are_read() {
-    let report = common::json_output(
-        common::trainer()
-            .args(["heldout", "--json", "--limit", "1", "--weights"])
-            .arg(common::shipped_weights())
-            .arg("--data")
-            .arg(common::data_dir()),
-    );
+    let report = heldout(1);
     let sets = report["writers"].as_array().unwrap();
     let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(
