@@ -74,7 +74,9 @@ async function until(page, check, timeout = 240_000) {
 }
 
 const taught = [slashedZero(0.3, 0.35, 0.2), slashedZero(0.65, 0.6, 0.3, 0.5), slashedZero(0.5, 0.5, 0.12, 0.7)];
-const elsewhere = [slashedZero(0.7, 0.3, 0.16, 0.55), slashedZero(0.4, 0.65, 0.25, 0.65)];
+// Slashes steep enough that the shipped weights read 8: trained on real writers, they read a
+// zero with a shallower slash (0.55) as 0 already.
+const elsewhere = [slashedZero(0.7, 0.3, 0.16, 0.65), slashedZero(0.4, 0.65, 0.25, 0.65)];
 
 test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s stay 8; it survives a reload, downloads, and resets', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
