@@ -2,9 +2,9 @@
 // pointer events, the time from asking again (the button toggled off and on) to the gradient
 // overlay shown, with the teaching worker already loaded; on the CPU engine (no WebGPU) and
 // with WebGPU (SwiftShader) chosen. Prints figures; asserts nothing.
-//   node tests/browser/why-bench.mjs
-import { serve, launch, openApp, padBox, draw, answer, DATA } from './harness.mjs';
-import { testDigits, place } from './strokes.mjs';
+//   node tests/browser/bench/why-bench.mjs
+import { serve, launch, openApp, padBox, draw, answer, DATA } from '../harness.mjs';
+import { testDigits, place } from '../strokes.mjs';
 for (const [webgpu, engine] of [[false, 'auto'], [true, 'webgpu']]) {
   const server = await serve();
   const browser = await launch({ webgpu });

@@ -3,12 +3,12 @@
 // events, the answer shown; with --inside, one digit and the "look inside" panel open, a conv1
 // map pointed at; with --teach, a slashed zero (read as 8) taught three times and adapted to,
 // the teaching panel and the answer. Writes a PNG.
-//   node tests/browser/screenshot.mjs [out.png]            (default docs/screenshot.png)
-//   node tests/browser/screenshot.mjs --inside [out.png]   (default docs/inside.png)
-//   node tests/browser/screenshot.mjs --teach [out.png]    (default docs/teach.png)
+//   node tests/browser/make/screenshot.mjs [out.png]            (default docs/screenshot.png)
+//   node tests/browser/make/screenshot.mjs --inside [out.png]   (default docs/inside.png)
+//   node tests/browser/make/screenshot.mjs --teach [out.png]    (default docs/teach.png)
 import { join } from 'node:path';
-import { serve, launch, openApp, settled, padBox, draw, answer, DATA, ROOT } from './harness.mjs';
-import { testDigits, place } from './strokes.mjs';
+import { serve, launch, openApp, settled, padBox, draw, answer, DATA, ROOT } from '../harness.mjs';
+import { testDigits, place } from '../strokes.mjs';
 
 const mode = ['--inside', '--teach'].includes(process.argv[2]) ? process.argv[2].slice(2) : 'number';
 const inside = mode === 'inside';

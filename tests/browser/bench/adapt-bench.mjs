@@ -4,9 +4,9 @@
 // the CPU engine and with WebGPU (SwiftShader) chosen. Reports the worker's own time, the time
 // from the click to the personal model answering, and the longest task on the page's thread
 // while the worker adapts and then while the page loads the new weights. Prints figures; asserts nothing.
-//   node tests/browser/adapt-bench.mjs [cpu|webgpu]   (both when not given)
-import { serve, launch, chooseEngine, settled, padBox, draw, answer, DATA } from './harness.mjs';
-import { testDigits, place } from './strokes.mjs';
+//   node tests/browser/bench/adapt-bench.mjs [cpu|webgpu]   (both when not given)
+import { serve, launch, chooseEngine, settled, padBox, draw, answer, DATA } from '../harness.mjs';
+import { testDigits, place } from '../strokes.mjs';
 
 const PER_DIGIT = 3;
 

@@ -1,10 +1,10 @@
 // Renders the app icon (web/icons/icon.svg) to the PNG sizes the web app manifest lists, in
 // headless Chromium, so that the PNGs never drift from the SVG.
-//   node tests/browser/icons.mjs
+//   node tests/browser/make/icons.mjs
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT } from './harness.mjs';
+import { ROOT } from '../harness.mjs';
 
 const dir = join(ROOT, 'web', 'icons');
 const svg = readFileSync(join(dir, 'icon.svg'), 'utf8');

@@ -2,10 +2,10 @@
 // written with pointer events, each digit overlapping the one before by GAP (a share of its
 // cell; -0.45 makes most of their inks touch). Prints how many numbers were split into the
 // right number of digits, read right, and reported as touching. A benchmark, not a test:
-//   node tests/browser/touching-bench.mjs            (the build in dist/)
-//   DIST_DIR=<other dist> GAP=-0.3 node tests/browser/touching-bench.mjs
-import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
-import { testDigits, place } from './strokes.mjs';
+//   node tests/browser/bench/touching-bench.mjs            (the build in dist/)
+//   DIST_DIR=<other dist> GAP=-0.3 node tests/browser/bench/touching-bench.mjs
+import { serve, launch, openApp, padBox, draw, DATA } from '../harness.mjs';
+import { testDigits, place } from '../strokes.mjs';
 const count = 30;
 const gap = Number(process.env.GAP ?? -0.45);
 const server = await serve();

@@ -2,9 +2,9 @@
 // each engine the page has (WebGPU on SwiftShader, then the CPU engine), beside `trainer eval`
 // on the same weights. Prints figures; asserts nothing. WebGPU on SwiftShader reads ≈ 8–12
 // digits a second, so this takes about 20 minutes.
-//   TRAINER_BIN=<target>/release/trainer node tests/browser/report-card.mjs [digits]
+//   TRAINER_BIN=<target>/release/trainer node tests/browser/bench/report-card.mjs [digits]
 import { execFileSync } from 'node:child_process';
-import { serve, launch, openApp, TRAINER, WEIGHTS, DATA } from './harness.mjs';
+import { serve, launch, openApp, TRAINER, WEIGHTS, DATA } from '../harness.mjs';
 
 const limit = process.argv[2] ? `?test-limit=${Number(process.argv[2])}` : '';
 const server = await serve();

@@ -5,12 +5,12 @@
 // inside" panel open, the page's longest task and frame gap while drawing, in headless
 // Chromium: WebGPU on SwiftShader with the engine on auto and with WebGPU chosen, and without
 // WebGPU. Prints figures; asserts nothing.
-//   node tests/browser/bench.mjs [runs]
+//   node tests/browser/bench/bench.mjs [runs]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { serve, launch, openApp, chooseEngine, settled, padBox, draw, answer, DIST, DATA } from './harness.mjs';
-import { testDigits, place } from './strokes.mjs';
+import { serve, launch, openApp, chooseEngine, settled, padBox, draw, answer, DIST, DATA } from '../harness.mjs';
+import { testDigits, place } from '../strokes.mjs';
 
 const runs = Number(process.argv[2] ?? 15);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
