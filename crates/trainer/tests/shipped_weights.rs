@@ -180,6 +180,16 @@ fn heldout(limit: usize) -> serde_json::Value {
     )
 }
 
+/// A heldout set's name and accuracy, printed as they are read.
+fn name_and_accuracy(set: &serde_json::Value) -> (&str, f64) {
+    let (name, accuracy) = (
+        set["name"].as_str().unwrap(),
+        set["accuracy"].as_f64().unwrap(),
+    );
+    println!("{name}: {:.2}% of {}", 100.0 * accuracy, set["images"]);
+    (name, accuracy)
+}
+
 /// Floors for `heldout_handwriting_is_read`: the shipped weights read 99.40 / 98.85 / 97.02 /
 /// 99.25 % of the first 2,000 test digits' sets; the weights before the pen augmentation read
 /// 93.49 % of the styles, and the pen set thinned at 28 px instead of 4 times finer was read
@@ -197,11 +207,7 @@ fn heldout_handwriting_is_read() {
     let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["scans", "pen", "styles", "photos"]);
     for set in sets {
-        let (name, accuracy) = (
-            set["name"].as_str().unwrap(),
-            set["accuracy"].as_f64().unwrap(),
-        );
-        println!("{name}: {:.2}% of {}", 100.0 * accuracy, set["images"]);
+        let (name, accuracy) = name_and_accuracy(set);
         let floor = match name {
             "scans" => FLOOR_SCANS,
             "pen" => FLOOR_PEN,
@@ -235,11 +241,7 @@ fn real_writers_are_read() {
         ]
     );
     for set in sets {
-        let (name, accuracy) = (
-            set["name"].as_str().unwrap(),
-            set["accuracy"].as_f64().unwrap(),
-        );
-        println!("{name}: {:.2}% of {}", 100.0 * accuracy, set["images"]);
+        let (name, accuracy) = name_and_accuracy(set);
         let floor = match name {
             "writers scans" => FLOOR_WRITERS_SCANS,
             "writers pen" => FLOOR_WRITERS_PEN,
