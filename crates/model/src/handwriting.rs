@@ -3,7 +3,6 @@
 //! bytes (raw or gzip). Each corpus keeps a fixed tail of its digits, other writers than the
 //! rest, out of training as its validation set: the figures the training recipe is chosen by.
 
-use std::fmt;
 use std::ops::Range;
 
 use crate::idx;
@@ -172,15 +171,6 @@ pub struct CorpusError {
 pub enum Part {
     Train,
     Validation,
-}
-
-impl fmt::Display for Part {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Part::Train => "train",
-            Part::Validation => "validation",
-        })
-    }
 }
 
 /// A corpus's scans and labels.

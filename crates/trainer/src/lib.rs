@@ -18,6 +18,7 @@ pub mod fetch;
 pub mod hash;
 pub mod heldout;
 pub mod idx;
+pub mod lettering;
 pub mod logits;
 pub mod memory;
 pub mod misses;

@@ -4,13 +4,12 @@
 
 use std::path::Path;
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use anyhow::Result;
 use image::{GrayImage, ImageFormat, imageops};
 use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE};
 
-use crate::assets::FONT;
 use crate::atomic;
+use crate::lettering::{font, text};
 
 /// A misread digit: what the network saw, what it is, what it was read as.
 pub struct Miss {
@@ -28,7 +27,7 @@ const COLUMNS: usize = 16;
 
 /// Writes `sets` (a title and its misses, sorted by label) to `out` as a PNG.
 pub fn write(sets: &[(String, Vec<Miss>)], out: &Path) -> Result<()> {
-    let font = FontRef::try_from_slice(FONT)?;
+    let font = font();
     let rows = |misses: &[Miss]| misses.len().div_ceil(COLUMNS).max(1) as u32;
     let height: u32 = sets.iter().map(|(_, m)| TITLE + rows(m) * CELL_H).sum();
     let mut picture = GrayImage::from_pixel(CELL_W * COLUMNS as u32, height, [255].into());
@@ -65,32 +64,4 @@ fn dark_on_light(input: &[f32; IMAGE_PIXELS]) -> GrayImage {
         side * ZOOM,
         imageops::FilterType::Nearest,
     )
-}
-
-/// `text` in black with its baseline at `y`.
-fn text(picture: &mut GrayImage, font: &FontRef<'_>, text: &str, x: u32, y: u32, size: f32) {
-    let scale = PxScale::from(size);
-    let mut caret = x as f32;
-    for c in text.chars() {
-        let glyph = font
-            .glyph_id(c)
-            .with_scale_and_position(scale, point(caret, y as f32));
-        caret += font.as_scaled(scale).h_advance(glyph.id);
-        let Some(outline) = font.outline_glyph(glyph) else {
-            continue;
-        };
-        let bounds = outline.px_bounds();
-        outline.draw(|gx, gy, coverage| {
-            let (px, py) = (
-                bounds.min.x as i64 + gx as i64,
-                bounds.min.y as i64 + gy as i64,
-            );
-            if (0..picture.width() as i64).contains(&px)
-                && (0..picture.height() as i64).contains(&py)
-            {
-                let pixel = picture.get_pixel_mut(px as u32, py as u32);
-                pixel.0[0] = pixel.0[0].min(255 - (coverage.clamp(0.0, 1.0) * 255.0) as u8);
-            }
-        });
-    }
 }

@@ -2,13 +2,13 @@
 //! digit is: letters drawn from a font, and random scribbles and stray lines. Each is made into
 //! a model input by the shared `preprocess`, as a drawing on the pad would be.
 
-use ab_glyph::{Font, FontRef, PxScale, point};
+use image::GrayImage;
 use mnist_model::strokes::line;
 use mnist_model::{Bitmap, IMAGE_PIXELS, PixelFormat, preprocess};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use crate::assets::FONT;
+use crate::lettering::{font, text};
 
 /// Side of the square canvas the probes are drawn on, like a pad.
 const SIDE: usize = 280;
@@ -18,28 +18,14 @@ const DIGIT_LIKE: &str = "OoDIlJSsZzBbGgqT";
 
 /// The letters of the Latin alphabet that do not look like digits, drawn in DejaVu Sans.
 pub fn letters() -> Vec<(char, [f32; IMAGE_PIXELS])> {
-    let font = FontRef::try_from_slice(FONT).expect("the built-in font parses");
+    let font = font();
     ('A'..='Z')
         .chain('a'..='z')
         .filter(|c| !DIGIT_LIKE.contains(*c))
         .filter_map(|c| {
-            let glyph = font
-                .glyph_id(c)
-                .with_scale_and_position(PxScale::from(180.0), point(60.0, 210.0));
-            let outline = font.outline_glyph(glyph)?;
-            let bounds = outline.px_bounds();
-            let mut canvas = vec![255u8; SIDE * SIDE];
-            outline.draw(|x, y, coverage| {
-                let (px, py) = (
-                    bounds.min.x as i64 + x as i64,
-                    bounds.min.y as i64 + y as i64,
-                );
-                if (0..SIDE as i64).contains(&px) && (0..SIDE as i64).contains(&py) {
-                    let at = py as usize * SIDE + px as usize;
-                    canvas[at] = canvas[at].min(255 - (coverage.clamp(0.0, 1.0) * 255.0) as u8);
-                }
-            });
-            Some((c, input(&canvas)?))
+            let mut canvas = GrayImage::from_pixel(SIDE as u32, SIDE as u32, [255].into());
+            text(&mut canvas, &font, &c.to_string(), 60, 210, 180.0);
+            Some((c, input(canvas.as_raw())?))
         })
         .collect()
 }
