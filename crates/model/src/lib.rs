@@ -37,6 +37,8 @@ pub mod recogniser;
 pub mod saliency;
 pub mod segment;
 pub mod strokes;
+#[cfg(feature = "autodiff")]
+pub mod training;
 pub mod weights;
 
 pub use network::{Cnn, IMAGE_PIXELS, IMAGE_SIDE, Layers, NUM_CLASSES, PARAMETERS};

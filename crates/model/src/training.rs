@@ -1,0 +1,101 @@
+//! One training step of the network on a batch: forward, cross-entropy, backward, Adam. The
+//! trainer calls it, and so can anything that trains the network in the page. Reading the loss
+//! back is the caller's (natively a plain read; in a browser on WebGPU it must be asynchronous),
+//! and so is the choice to apply the update: [`Forward::update`] when the loss is finite,
+//! [`Forward::skip`] otherwise.
+
+use burn::module::Module;
+use burn::nn::loss::CrossEntropyLossConfig;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Int, Tensor, TensorData};
+
+use crate::{Cnn, NUM_CLASSES};
+
+/// Weight of the non-digits' loss beside the digits' (outlier exposure's usual 0.5).
+const NON_DIGIT_WEIGHT: f64 = 0.5;
+
+/// A batch's forward pass and loss, before the update.
+pub struct Forward {
+    model: Cnn,
+    /// What is differentiated: the digits' loss and the non-digits'.
+    loss: Tensor<1>,
+    /// Mean cross-entropy of the batch's digits, on the inner device: what a run reports,
+    /// comparable with runs without non-digits.
+    pub digit_loss: Tensor<1>,
+    /// The digits' logits, on the inner device.
+    pub logits: Tensor<2>,
+}
+
+/// The forward pass of `model` (on an autodiff device) on `images` (on its inner device): the
+/// first are digits, with their `labels`; any after them are non-digits, whose target is the
+/// uniform distribution over the ten classes.
+pub fn forward(model: Cnn, images: Tensor<4>, labels: &[i64]) -> Forward {
+    let device = model.devices()[0].clone();
+    let targets =
+        Tensor::<1, Int>::from_data(TensorData::new(labels.to_vec(), [labels.len()]), &device);
+    let logits = model.forward(images.autodiff());
+    let (rows, digits) = (logits.dims()[0], labels.len());
+    let digit_loss = CrossEntropyLossConfig::new()
+        .init(&device)
+        .forward(logits.clone().narrow(0, 0, digits), targets);
+    let mut loss = digit_loss.clone();
+    if rows > digits {
+        // Cross-entropy against the uniform distribution: the mean of -log p over classes.
+        let non_digits = log_softmax(logits.clone().narrow(0, digits, rows - digits), 1);
+        loss = loss + non_digits.mean().neg().mul_scalar(NON_DIGIT_WEIGHT);
+    }
+    Forward {
+        model,
+        loss,
+        digit_loss: digit_loss.inner(),
+        logits: logits.narrow(0, 0, digits).inner(),
+    }
+}
+
+impl Forward {
+    /// Backward, then one optimiser step at learning rate `rate`: the updated model.
+    pub fn update(self, optimizer: &mut ModuleOptimizer, rate: f64) -> Cnn {
+        let grads = GradientsParams::from_grads(self.loss.backward(), &self.model);
+        optimizer.step(rate, self.model, grads)
+    }
+
+    /// The model as it was (the loss was not finite: an update would spoil it).
+    pub fn skip(self) -> Cnn {
+        self.model
+    }
+}
+
+/// How many rows of `logits` (ten values each) name their label.
+pub fn correct(logits: &[f32], labels: &[i64]) -> usize {
+    logits
+        .chunks(NUM_CLASSES)
+        .zip(labels)
+        .filter(|(row, label)| argmax(row) == **label as usize)
+        .count()
+}
+
+/// Index of the largest value.
+fn argmax(values: &[f32]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |best, (i, &v)| {
+            if v > best.1 { (i, v) } else { best }
+        })
+        .0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_that_name_their_label_are_counted() {
+        let mut logits = vec![0.0; 3 * NUM_CLASSES];
+        logits[2] = 1.0; // row 0: 2
+        logits[NUM_CLASSES + 7] = 1.0; // row 1: 7
+        logits[2 * NUM_CLASSES + 9] = 1.0; // row 2: 9
+        assert_eq!(correct(&logits, &[2, 7, 1]), 2);
+    }
+}
