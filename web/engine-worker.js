@@ -1,7 +1,8 @@
 // The engine worker: the page's own wasm (mnist-web) started again off the page's thread, where
-// it holds the network and computes the answers (crates/web/src/worker_main.rs). The page sends
+// it holds the network and computes the answers (crates/web/src/engine/worker.rs). The page sends
 // the module it has compiled, so nothing is downloaded or compiled twice; it hears
-// `{ kind: "done", id: 0 }` once the worker listens, or why it could not start.
+// `{ kind: "listening" }` once the worker listens, or why it could not start (the messages are
+// `mnist_browser::messages`).
 import init, { engine_worker } from './mnist-web.js';
 
 self.onmessage = async (event) => {

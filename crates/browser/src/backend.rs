@@ -1,24 +1,21 @@
-//! Where inference runs: the CPU (Burn's flex) or WebGPU.
+//! Where a network runs in the browser: the CPU (Burn's flex) or WebGPU.
 
-/// Where inference runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+/// Where a network runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Backend {
     WebGpu,
     Cpu,
 }
 
 impl Backend {
-    /// The value of `body[data-backend]`.
+    /// The value of `body[data-backend]`, and of a message's `backend`.
     pub fn id(self) -> &'static str {
         match self {
             Backend::WebGpu => "webgpu",
             Backend::Cpu => "cpu",
         }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        [Backend::WebGpu, Backend::Cpu]
-            .into_iter()
-            .find(|b| b.id() == id)
     }
 }

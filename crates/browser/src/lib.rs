@@ -1,11 +1,14 @@
 //! The browser's APIs as the page and its workers use them, in one place for both wasm crates
 //! (`mnist-web`, which runs in the page and again as its engine worker, and `mnist-teach`, the
 //! teaching worker): fetching same-origin bytes, reading a response's body, readable
-//! JavaScript errors, the plain objects that travel as messages, and the start-up every wasm
-//! module holding Burn needs ([`run_constructors`]).
+//! JavaScript errors, the messages between the page and its workers ([`messages`]), and the
+//! start-up every wasm module holding Burn needs ([`run_constructors`]).
 
+mod backend;
 mod constructors;
+pub mod messages;
 
+pub use backend::Backend;
 pub use constructors::run_constructors;
 
 use wasm_bindgen::prelude::*;

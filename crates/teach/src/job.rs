@@ -6,14 +6,15 @@
 use std::cell::RefCell;
 
 use burn::tensor::{Device, Tensor};
-use mnist_browser::{fetch_bytes, object};
+use mnist_browser::messages::TeachReply;
+use mnist_browser::{Backend, fetch_bytes};
 use mnist_model::adapt::{AdaptConfig, Adapter, variants};
 use mnist_model::network::images_tensor;
 use mnist_model::personal::{Example, decode_examples, personal_weights};
 use mnist_model::{Cnn, IMAGE_PIXELS, idx, weights};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::WorkerGlobalScope;
 
 const REPLAY_IMAGES: &str = "replay/replay-images-idx3-ubyte.gz";
@@ -28,7 +29,7 @@ const READ_EVERY: usize = 10;
 struct Replay {
     inputs: Vec<[f32; IMAGE_PIXELS]>,
     labels: Vec<u8>,
-    features: Option<(&'static str, Tensor<2>)>,
+    features: Option<(Backend, Tensor<2>)>,
 }
 
 thread_local! {
@@ -37,44 +38,43 @@ thread_local! {
     static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
 }
 
-/// What the page asks for.
+/// What the page asks for: job `job`, the shipped weights file, the user's examples, and
+/// whether the page answers on WebGPU.
 pub struct Request {
+    job: u32,
     weights: Vec<u8>,
     examples: Vec<Example>,
-    webgpu: bool,
+    backend: Backend,
 }
 
 impl Request {
-    pub fn from_message(data: &JsValue) -> Result<Self, String> {
-        let bytes = |key: &str| {
-            js_sys::Reflect::get(data, &key.into())
-                .ok()
-                .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
-                .map(|a| a.to_vec())
-                .ok_or_else(|| format!("the request has no {key}"))
-        };
-        let examples = decode_examples(&bytes("examples")?)
+    /// The job, with its examples decoded (`mnist_model::personal` bytes).
+    pub fn new(
+        job: u32,
+        weights: Vec<u8>,
+        examples: &[u8],
+        backend: Backend,
+    ) -> Result<Self, String> {
+        let examples = decode_examples(examples)
             .filter(|e| !e.is_empty())
             .ok_or("the request's examples are not examples")?;
-        let backend = js_sys::Reflect::get(data, &"backend".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
         Ok(Self {
-            weights: bytes("weights")?,
+            job,
+            weights,
             examples,
-            webgpu: backend == "webgpu",
+            backend,
         })
     }
 }
 
 /// Runs one job, posting progress; the `done` message, or why it failed.
-pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String> {
+pub async fn run(request: Request, post: fn(&TeachReply)) -> Result<TeachReply, String> {
     let started = now();
-    let (device, backend) = device(request.webgpu).await;
+    let job = request.job;
+    let (device, backend) = device(request.backend).await;
     let (base, info) = weights::decode(&request.weights, &device).map_err(|e| e.to_string())?;
     let config = AdaptConfig::default();
-    post(&progress(0, config.steps, None, backend));
+    post(&progress(job, 0, config.steps, None));
 
     let mut rng = SmallRng::seed_from_u64(now().to_bits());
     let (images, labels) = variants(&request.examples, &config, &device, &mut rng);
@@ -95,13 +95,13 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
                 adapter.done()
             ));
         }
-        post(&progress(adapter.done(), config.steps, Some(loss), backend));
+        post(&progress(job, adapter.done(), config.steps, Some(loss)));
     }
     let (weight, bias) = adapter.output();
     let weight = read(weight.flatten::<1>(0, 1)).await.map_err(lost)?;
     let bias = read(bias).await.map_err(lost)?;
     // The file is written from a CPU copy: below the output layer it is the shipped network.
-    let cpu_base = if backend == "cpu" {
+    let cpu_base = if backend == Backend::Cpu {
         base
     } else {
         weights::decode(&request.weights, &Device::flex())
@@ -110,22 +110,21 @@ pub async fn run(request: Request, post: fn(&JsValue)) -> Result<JsValue, String
     };
     let file = personal_weights(&cpu_base, &info, weight, bias, request.examples.len())
         .map_err(|e| e.to_string())?;
-    Ok(object(&[
-        ("kind", "done".into()),
-        ("weights", js_sys::Uint8Array::from(file.as_slice()).into()),
-        ("ms", (now() - started).into()),
-        ("backend", backend.into()),
-    ])
-    .into())
+    Ok(TeachReply::Done {
+        job,
+        weights: file,
+        ms: now() - started,
+        backend,
+    })
 }
 
 /// WebGPU when the page answers on it and this worker can have it, else the CPU.
-pub async fn device(webgpu: bool) -> (Device, &'static str) {
-    if !webgpu {
-        return (Device::flex(), "cpu");
+pub async fn device(wanted: Backend) -> (Device, Backend) {
+    if wanted == Backend::Cpu {
+        return (Device::flex(), Backend::Cpu);
     }
     if let Some(device) = WEBGPU.with(|d| d.borrow().clone()) {
-        return (device, "webgpu");
+        return (device, Backend::WebGpu);
     }
     let offered = js_sys::global()
         .dyn_into::<WorkerGlobalScope>()
@@ -134,9 +133,9 @@ pub async fn device(webgpu: bool) -> (Device, &'static str) {
         .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null());
     if offered && let Ok(device) = Device::wgpu_options().init_async().await {
         WEBGPU.with(|d| *d.borrow_mut() = Some(device.clone()));
-        return (device, "webgpu");
+        return (device, Backend::WebGpu);
     }
-    (Device::flex(), "cpu")
+    (Device::flex(), Backend::Cpu)
 }
 
 /// `base`'s dense features of `images`, a chunk at a time.
@@ -153,7 +152,7 @@ fn dense(base: &Cnn, images: Tensor<4>) -> Tensor<2> {
 async fn replay_features(
     base: &Cnn,
     device: &Device,
-    backend: &'static str,
+    backend: Backend,
 ) -> Result<(Tensor<2>, Vec<u8>), String> {
     if REPLAY.with(|r| r.borrow().is_none()) {
         let loaded = load_replay().await?;
@@ -217,24 +216,13 @@ fn lost(reason: String) -> String {
     format!("The device stopped working while adapting: {reason}. The model is as it was.")
 }
 
-fn progress(step: usize, steps: usize, loss: Option<f32>, backend: &str) -> JsValue {
-    object(&[
-        ("kind", "progress".into()),
-        ("step", step.into()),
-        ("steps", steps.into()),
-        ("loss", loss.map_or(JsValue::NULL, JsValue::from)),
-        ("backend", backend.into()),
-    ])
-    .into()
-}
-
-/// Said once the worker is listening.
-pub fn ready() -> JsValue {
-    object(&[("kind", "ready".into())]).into()
-}
-
-pub fn error(text: &str) -> JsValue {
-    object(&[("kind", "error".into()), ("message", text.into())]).into()
+fn progress(job: u32, step: usize, steps: usize, loss: Option<f32>) -> TeachReply {
+    TeachReply::Progress {
+        job,
+        step: step as u32,
+        steps: steps as u32,
+        loss,
+    }
 }
 
 fn now() -> f64 {

@@ -6,16 +6,12 @@
 //! It also computes "Why this answer?" by gradient (`mnist_model::saliency::gradient`), which
 //! needs the same autodiff.
 //!
-//! Messages in: `{ weights: Uint8Array, examples: Uint8Array, backend: "webgpu" | "cpu" }`
-//! (the shipped weights file, the examples as `mnist_model::personal` bytes, where the page
-//! answers), or `{ kind: "why", … }` (see `why`). Messages out: `{ kind: "ready" }` once
-//! listening; `{ kind: "progress", step, steps, loss, backend }`, then `{ kind: "done",
-//! weights: Uint8Array, ms, backend }` or `{ kind: "error", message }`; `{ kind: "why", id,
-//! scores }` or `{ kind: "why-error", id, message }`.
+//! Its messages are `mnist_browser::messages::{TeachRequest, TeachReply}`.
 
 mod job;
 mod why;
 
+use mnist_browser::messages::{TeachReply, TeachRequest, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -29,42 +25,53 @@ pub fn main() {
         return;
     };
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        spawn_local(async move {
-            let data = event.data();
-            let kind = js_sys::Reflect::get(&data, &"kind".into())
-                .ok()
-                .and_then(|k| k.as_string());
-            if kind.as_deref() == Some("why") {
-                let reply = why::run(&data).await.unwrap_or_else(|message| {
-                    let id = js_sys::Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
-                    mnist_browser::object(&[
-                        ("kind", "why-error".into()),
-                        ("id", id),
-                        ("message", message.into()),
-                    ])
-                    .into()
-                });
-                return post(&reply);
-            }
-            let reply = match job::Request::from_message(&data) {
-                Ok(request) => job::run(request, post).await,
-                Err(message) => Err(message),
-            };
-            match reply {
-                Ok(done) => post(&done),
-                Err(message) => post(&job::error(&message)),
-            }
-        });
+        spawn_local(handle(event.data()));
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     onmessage.forget();
-    post(&job::ready());
+    post(&TeachReply::Ready);
+}
+
+/// Answers one request from the page.
+async fn handle(data: JsValue) {
+    let reply = match decode::<TeachRequest>(data) {
+        Err(message) => TeachReply::Unreadable { message },
+        Ok(TeachRequest::Why {
+            id,
+            input,
+            digit,
+            backend,
+            weights,
+        }) => match why::run(&input, digit, backend, weights).await {
+            Ok(scores) => TeachReply::Why { id, scores },
+            Err(message) => TeachReply::WhyFailed { id, message },
+        },
+        Ok(TeachRequest::Adapt {
+            job,
+            weights,
+            examples,
+            backend,
+        }) => {
+            let done = match job::Request::new(job, weights, &examples, backend) {
+                Ok(request) => job::run(request, post).await,
+                Err(message) => Err(message),
+            };
+            done.unwrap_or_else(|message| TeachReply::Failed { job, message })
+        }
+    };
+    post(&reply);
 }
 
 /// Sends a message to the page.
-fn post(message: &JsValue) {
-    if let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() {
-        scope.post_message(message).ok();
+fn post(reply: &TeachReply) {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    match encode(reply) {
+        Ok(message) => {
+            scope.post_message(&message).ok();
+        }
+        Err(message) => web_sys::console::error_1(&message.into()),
     }
 }

@@ -4,9 +4,8 @@
 
 use std::cell::RefCell;
 
-use mnist_browser::object;
-use mnist_model::{Cnn, IMAGE_PIXELS, saliency, weights};
-use wasm_bindgen::{JsCast, JsValue};
+use mnist_browser::Backend;
+use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, saliency, weights};
 
 use crate::job::{device, read};
 
@@ -14,32 +13,30 @@ use crate::job::{device, read};
 /// device.
 struct Current {
     file: Vec<u8>,
-    model: Option<(Cnn, &'static str)>,
+    model: Option<(Cnn, Backend)>,
 }
 
 thread_local! {
     static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
 }
 
-/// Answers `{ kind: "why", id, input: Float32Array(784), digit, backend, weights? }` (the
-/// weights file comes whenever the page's weights changed) with `{ kind: "why", id, scores }`.
-pub async fn run(data: &JsValue) -> Result<JsValue, String> {
-    let get = |key: &str| js_sys::Reflect::get(data, &key.into()).ok();
-    let id = get("id")
-        .and_then(|v| v.as_f64())
-        .ok_or("the request has no id")?;
-    let digit = get("digit")
-        .and_then(|v| v.as_f64())
-        .ok_or("the request has no digit")?;
-    let input: [f32; IMAGE_PIXELS] = get("input")
-        .and_then(|v| v.dyn_into::<js_sys::Float32Array>().ok())
-        .map(|a| a.to_vec())
-        .and_then(|v| v.try_into().ok())
-        .ok_or("the request's input is not 784 values")?;
-    let webgpu = get("backend").and_then(|v| v.as_string()).as_deref() == Some("webgpu");
-    let (device, backend) = device(webgpu).await;
-    if let Some(weights) = get("weights").and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok()) {
-        let file = weights.to_vec();
+/// The gradient saliency of `input` for `digit` on `backend`'s device; `weights` come
+/// whenever the page's weights changed.
+pub async fn run(
+    input: &[f32],
+    digit: u32,
+    backend: Backend,
+    weights: Option<Vec<u8>>,
+) -> Result<Vec<f32>, String> {
+    let input: &[f32; IMAGE_PIXELS] = input
+        .try_into()
+        .map_err(|_| format!("the request's input is {} values, not 784", input.len()))?;
+    let digit = usize::try_from(digit)
+        .ok()
+        .filter(|&d| d < NUM_CLASSES)
+        .ok_or_else(|| format!("{digit} is not a digit"))?;
+    let (device, backend) = device(backend).await;
+    if let Some(file) = weights {
         CURRENT.with(|c| *c.borrow_mut() = Some(Current { file, model: None }));
     }
     let scores = CURRENT.with(|c| {
@@ -51,16 +48,7 @@ pub async fn run(data: &JsValue) -> Result<JsValue, String> {
             current.model = Some((model, backend));
         }
         let (model, _) = current.model.as_ref().expect("loaded above");
-        Ok::<_, String>(saliency::gradient(model, &input, digit as usize, &device))
+        Ok::<_, String>(saliency::gradient(model, input, digit, &device))
     })?;
-    let scores = read(scores).await?;
-    Ok(object(&[
-        ("kind", "why".into()),
-        ("id", id.into()),
-        (
-            "scores",
-            js_sys::Float32Array::from(scores.as_slice()).into(),
-        ),
-    ])
-    .into())
+    read(scores).await
 }

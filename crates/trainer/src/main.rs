@@ -15,8 +15,8 @@ use mnist_trainer::backend::Compute;
 use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
-    atomic, bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, predict,
-    replay, samples, test_strokes, train, weights_file,
+    atomic, bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, pen_digits,
+    predict, replay, samples, train, weights_file,
 };
 use serde::Serialize;
 
@@ -389,7 +389,7 @@ fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Strokes { data, count } => {
             let test = mnist::load_test(&data.data)?;
-            let digits = test_strokes::first(&test, count);
+            let digits = pen_digits::first(&test, count);
             println!("{}", serde_json::to_string(&digits)?);
         }
         Command::Samples { data, out, seed } => {

@@ -17,9 +17,9 @@ use rand::seq::SliceRandom;
 
 use crate::backend::Backend;
 use crate::checkpoint::{self, State};
+use crate::curves;
 use crate::evaluate::evaluate;
 use crate::mnist;
-use crate::report;
 use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, optimizer};
 use crate::step::train_step;
 use crate::weights_file;
@@ -182,8 +182,8 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
         history.push(metrics);
         let state = State::new(config.clone(), epoch, history.clone());
         checkpoint::save(out, &model, &optimizer, state)?;
-        report::write_csv(&run.metrics_csv(), &history)?;
-        report::plot(&run.curve_png(), &history)?;
+        curves::write_csv(&run.metrics_csv(), &history)?;
+        curves::plot(&run.curve_png(), &history)?;
     }
     Ok(Outcome {
         model,

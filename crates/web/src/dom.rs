@@ -1,12 +1,13 @@
 //! The small helpers every part of the page uses to reach the DOM: elements by id, a canvas's
-//! 2D context, a model input painted, a share as a percentage, event listeners. A leaf: it
-//! knows nothing of the app.
+//! 2D context, a model input painted, a share as a percentage, event listeners, one tab stop
+//! for a grid, names for canvases. A leaf: it knows nothing of the app.
 
 use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{
-    CanvasRenderingContext2d, Document, Event, EventTarget, HtmlCanvasElement, ImageData,
+    CanvasRenderingContext2d, Document, Element, Event, EventTarget, HtmlCanvasElement,
+    HtmlElement, ImageData, KeyboardEvent,
 };
 
 /// An element of the page by id, or a message naming the missing one.
@@ -72,4 +73,65 @@ pub fn listen<S: Clone + 'static, E: JsCast + 'static>(
         .ok();
     // Listeners live as long as the page.
     closure.forget();
+}
+
+/// Makes the `selector` items of `container` one tab stop: the first (or the last focused)
+/// takes Tab, arrow keys, Home and End move between them. Call [`first_tab_stop`] whenever the
+/// items are made anew.
+pub fn rove(container: &Element, selector: &'static str) {
+    let target: EventTarget = container.clone().into();
+    listen(
+        &target,
+        "keydown",
+        &selector,
+        |selector, e: KeyboardEvent| {
+            let Some(container) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+            else {
+                return;
+            };
+            let Ok(list) = container.query_selector_all(selector) else {
+                return;
+            };
+            let items: Vec<HtmlElement> = (0..list.length())
+                .filter_map(|i| list.item(i)?.dyn_into().ok())
+                .collect();
+            let from = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                .and_then(|t| items.iter().position(|i| *i == t));
+            let (Some(from), last) = (from, items.len().saturating_sub(1)) else {
+                return;
+            };
+            let to = match e.key().as_str() {
+                "ArrowRight" | "ArrowDown" => (from + 1).min(last),
+                "ArrowLeft" | "ArrowUp" => from.saturating_sub(1),
+                "Home" => 0,
+                "End" => last,
+                _ => return,
+            };
+            e.prevent_default();
+            items[from].set_tab_index(-1);
+            items[to].set_tab_index(0);
+            items[to].focus().ok();
+        },
+    );
+}
+
+/// The first of `container`'s `selector` items takes Tab, the others only arrow keys.
+pub fn first_tab_stop(container: &Element, selector: &str) {
+    if let Ok(list) = container.query_selector_all(selector) {
+        for i in 0..list.length() {
+            if let Some(item) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+                item.set_tab_index(if i == 0 { 0 } else { -1 });
+            }
+        }
+    }
+}
+
+/// Names a canvas for screen readers: an image, described by `label`.
+pub fn name_image(canvas: &Element, label: &str) {
+    canvas.set_attribute("role", "img").ok();
+    canvas.set_attribute("aria-label", label).ok();
 }

@@ -4,39 +4,22 @@
 //! backend (WebGPU) once that has compiled its shaders; on the page's thread where the worker
 //! cannot run.
 //!
-//! `startup` builds the page and its engines, `app` owns the state, `events` turns input into
-//! changes, `recognise` keeps the answer up to date, `view` writes it to the page;
-//! `engine_worker` and `worker_main` are the two sides of the engine worker.
+//! By what the page does: `pad` (drawing, photos), `engine` (the engines, both sides of the
+//! engine worker, which one answers), `teach`, `inside` (layers, "why?"), `report` (the test
+//! set run), each with its view; `view` the page's view of the answer; `app` the state and
+//! what changes it; `startup` puts it together. `dom` and `clock` are small helpers for all.
 
 mod app;
-mod backend;
 mod browser;
+mod clock;
 mod dom;
 mod engine;
-mod engine_choice;
-mod engine_worker;
-mod event_loop;
-mod events;
-mod examples;
-mod layers_view;
-mod number_view;
+mod inside;
 mod pad;
-mod personal;
-mod photo;
-mod readout;
-mod recognise;
 mod report;
-mod report_view;
 mod startup;
-mod teach_events;
-mod teach_view;
-mod teach_worker;
-mod teaching;
-mod test_set;
+mod teach;
 mod view;
-mod why_gradient;
-mod why_view;
-mod worker_main;
 
 use mnist_model::IMAGE_PIXELS;
 use wasm_bindgen::prelude::*;
@@ -46,7 +29,7 @@ use wasm_bindgen_futures::spawn_local;
 pub fn main() {
     mnist_browser::run_constructors();
     console_error_panic_hook::set_once();
-    // In the engine worker the same wasm starts without a page: `worker_main` listens there.
+    // In the engine worker the same wasm starts without a page: `engine::worker` listens there.
     if web_sys::window().is_none() {
         return;
     }
@@ -65,7 +48,7 @@ pub async fn classify(input: Vec<f32>) -> Result<Vec<f32>, JsValue> {
         JsValue::from_str(&format!("expected {IMAGE_PIXELS} values, got {}", v.len()))
     })?;
     let engine =
-        app::current_engine().ok_or_else(|| JsValue::from_str("the model is not ready"))?;
+        app::state::current_engine().ok_or_else(|| JsValue::from_str("the model is not ready"))?;
     let output = engine
         .classify(&input)
         .await

@@ -7,20 +7,19 @@
 use std::rc::Rc;
 
 use futures_util::future::join;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlCanvasElement;
 
-use crate::app::{App, Shared, changed, load_engine, use_engine};
+use crate::app::engines::load_engine;
+use crate::app::handover::{answer_on_cpu, move_to_webgpu};
+use crate::app::state::{App, Shared};
+use crate::app::{events, replies, teaching};
 use crate::browser;
 use crate::dom::{by_id, context_2d};
+use crate::engine::worker_client::EngineWorker;
 use crate::engine::{Backend, Engine, Host};
-use crate::engine_choice;
-use crate::engine_worker::EngineWorker;
-use crate::events;
 use crate::pad::Pad;
-use crate::personal;
-use crate::teaching;
-use crate::view::{PageState, View, WebGpuState};
+use crate::teach::saved_weights;
+use crate::view::{PageState, View};
 
 /// The trainer's export, copied into the build by Trunk.
 const DEFAULT_WEIGHTS: &str = "model/mnist-cnn.bpk";
@@ -40,6 +39,12 @@ pub async fn start() -> Result<(), String> {
         let a = app.borrow();
         a.view.set_engine_choice(a.engines.preference);
     }
+    let weak = Rc::downgrade(&app);
+    app.borrow_mut().teaching.hear_with(Rc::new(move |reply| {
+        if let Some(app) = weak.upgrade() {
+            replies::teach_worker(&app, reply);
+        }
+    }));
     teaching::refresh(&app);
     events::wire(&app, &document)?;
 
@@ -72,7 +77,7 @@ pub fn fatal(message: &str) {
 async fn start_on_cpu(app: &Shared, url: &str) -> Option<Rc<Vec<u8>>> {
     let stopped = {
         let app = app.clone();
-        move |why: String| leave_worker(&app, why)
+        move |why: String| replies::engine_worker_stopped(&app, why)
     };
     let (fetched, worker) = join(browser::fetch_weights(url), EngineWorker::start(stopped)).await;
     {
@@ -106,26 +111,10 @@ async fn start_on_cpu(app: &Shared, url: &str) -> Option<Rc<Vec<u8>>> {
     Some(weights)
 }
 
-/// Makes `cpu` the engine that answers while WebGPU starts.
-fn answer_on_cpu(app: &Shared, cpu: Rc<Engine>) {
-    {
-        let mut a = app.borrow_mut();
-        a.view.set_model_info(&cpu.info);
-        let personal = a.teaching.personal.clone();
-        a.view
-            .teach
-            .set_model(personal.as_deref().map(Vec::as_slice));
-        a.engines.cpu = Some(cpu.clone());
-        a.view.set_webgpu(WebGpuState::Starting);
-    }
-    use_engine(app, cpu, "the CPU while WebGPU starts".into());
-    changed(app);
-}
-
 /// The personal weights kept on this device, loaded on the CPU; a file that cannot be used is
 /// forgotten, and the page says so.
 async fn personal_weights(app: &Shared) -> Option<(Rc<Vec<u8>>, Rc<Engine>)> {
-    let saved = personal::load().await.ok().flatten()?;
+    let saved = saved_weights::load().await.ok().flatten()?;
     match load_engine(app, &saved, Backend::Cpu).await {
         Ok(engine) => {
             let saved = Rc::new(saved);
@@ -133,7 +122,7 @@ async fn personal_weights(app: &Shared) -> Option<(Rc<Vec<u8>>, Rc<Engine>)> {
             Some((saved, engine))
         }
         Err(e) => {
-            personal::delete().await.ok();
+            saved_weights::delete().await.ok();
             app.borrow().view.teach.say(&format!(
                 "Your saved personal model could not be used ({e}), so the shipped weights \
                  answer. Adapt again to make a new one."
@@ -141,58 +130,6 @@ async fn personal_weights(app: &Shared) -> Option<(Rc<Vec<u8>>, Rc<Engine>)> {
             None
         }
     }
-}
-
-/// Hands answering over to WebGPU once it has compiled its shaders, or says why it cannot.
-/// Which one answers then is for [`engine_choice`] to say: the faster, unless the user chose.
-async fn move_to_webgpu(app: &Shared, weights: &[u8]) {
-    let state = match load_engine(app, weights, Backend::WebGpu).await {
-        Ok(gpu) => {
-            app.borrow_mut().engines.gpu = Some(gpu);
-            WebGpuState::Ready
-        }
-        Err(reason) => {
-            app.borrow_mut().engines.webgpu_problem = Some(reason);
-            WebGpuState::Unavailable
-        }
-    };
-    engine_choice::apply(app).await;
-    // Unless the GPU was lost while being timed: `gpu_lost` has said so.
-    if state == WebGpuState::Unavailable || app.borrow().engines.gpu.is_some() {
-        app.borrow().view.set_webgpu(state);
-    }
-}
-
-/// The engine worker stopped after start-up: the page loads the weights that answered on its
-/// own thread and starts again from the CPU, saying why.
-fn leave_worker(app: &Shared, why: String) {
-    let weights = {
-        let mut a = app.borrow_mut();
-        if !matches!(a.engines.host, Host::Worker(_)) {
-            return;
-        }
-        a.engines.host = Host::Page;
-        a.engines.off_worker = Some(why);
-        // Until the page has its own, nothing answers; the answer in flight ends.
-        a.engines.active = None;
-        a.engines.cpu = None;
-        a.engines.gpu = None;
-        let t = &a.teaching;
-        t.personal.clone().or_else(|| t.shipped.clone())
-    };
-    let Some(weights) = weights else { return };
-    let app = app.clone();
-    spawn_local(async move {
-        match Host::Page.load(&weights, Backend::Cpu).await {
-            Ok(cpu) => {
-                answer_on_cpu(&app, Rc::new(cpu));
-                move_to_webgpu(&app, &weights).await;
-            }
-            Err(e) => app.borrow().view.show_error(&format!(
-                "The engine worker stopped and the model could not be loaded again: {e}."
-            )),
-        }
-    });
 }
 
 /// `?weights=` may point to another same-origin weights file (used by the tests).

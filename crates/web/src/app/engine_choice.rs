@@ -1,69 +1,11 @@
 //! Which engine answers. By default the faster one, timed on the same input once both are
-//! warm: a software WebGPU adapter (SwiftShader, a remote desktop's) can be ten times slower
-//! than the CPU engine the page already has. `select#engine` lets the user force one; the
-//! choice is remembered on the device.
+//! warm; `select#engine` lets the user force one.
 
-use std::rc::Rc;
-
-use mnist_model::IMAGE_PIXELS;
-
-use crate::app::{Shared, gpu_lost, use_engine};
-use crate::browser::storage;
-use crate::engine::Engine;
-
-/// Where the choice is kept (`localStorage`).
-const STORAGE_KEY: &str = "mnist-engine";
-
-/// Timed answers per engine, after one untimed; the median decides.
-const RUNS: usize = 5;
-
-/// What the user asked for in `select#engine`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preference {
-    /// The faster engine, by measurement.
-    Auto,
-    WebGpu,
-    Cpu,
-}
-
-impl Preference {
-    /// The value of its `<option>` and of the stored choice.
-    pub fn id(self) -> &'static str {
-        match self {
-            Preference::Auto => "auto",
-            Preference::WebGpu => "webgpu",
-            Preference::Cpu => "cpu",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        [Preference::Auto, Preference::WebGpu, Preference::Cpu]
-            .into_iter()
-            .find(|p| p.id() == id)
-    }
-
-    /// The choice remembered on this device; `Auto` when there is none or no storage.
-    pub fn stored() -> Self {
-        storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|id| Self::parse(&id))
-            .unwrap_or(Preference::Auto)
-    }
-
-    /// Remembers the choice; without storage (private mode, blocked) it lasts the visit.
-    pub fn store(self) {
-        if let Some(s) = storage() {
-            s.set_item(STORAGE_KEY, self.id()).ok();
-        }
-    }
-}
-
-/// Median milliseconds per answer of each engine.
-#[derive(Debug, Clone, Copy)]
-pub struct Timings {
-    pub cpu_ms: f64,
-    pub webgpu_ms: f64,
-}
+use crate::app::engines::{gpu_lost, use_engine};
+use crate::app::recognise;
+use crate::app::state::Shared;
+use crate::engine::preference::Preference;
+use crate::engine::timing::measure;
 
 /// Puts the engine the preference asks for in charge, timing both first when it is `Auto`.
 /// Does nothing while a measurement is under way (that one applies the latest preference).
@@ -115,51 +57,5 @@ pub async fn apply(app: &Shared) {
             use_engine(app, cpu, label);
         }
     }
-    crate::recognise::schedule(app);
-}
-
-/// Times both engines on the same input, alternating, after one untimed answer each.
-async fn measure(cpu: &Rc<Engine>, gpu: &Rc<Engine>) -> Result<Timings, String> {
-    let input = [0.0; IMAGE_PIXELS];
-    let (mut cpu_ms, mut gpu_ms) = (Vec::new(), Vec::new());
-    for run in 0..=RUNS {
-        for (engine, times) in [(cpu, &mut cpu_ms), (gpu, &mut gpu_ms)] {
-            let started = crate::event_loop::now();
-            engine.classify(&input).await?;
-            if run > 0 {
-                times.push(crate::event_loop::now() - started);
-            }
-        }
-    }
-    Ok(Timings {
-        cpu_ms: median(cpu_ms),
-        webgpu_ms: median(gpu_ms),
-    })
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values
-        .get(values.len() / 2)
-        .copied()
-        .unwrap_or(f64::INFINITY)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn preferences_round_trip_through_their_ids() {
-        for p in [Preference::Auto, Preference::WebGpu, Preference::Cpu] {
-            assert_eq!(Preference::parse(p.id()), Some(p));
-        }
-        assert_eq!(Preference::parse("gpu"), None);
-    }
-
-    #[test]
-    fn the_median_ignores_one_slow_outlier() {
-        assert_eq!(median(vec![9.0, 8.0, 300.0, 10.0, 9.5]), 9.5);
-        assert!(median(Vec::new()).is_infinite());
-    }
+    recognise::schedule(app);
 }

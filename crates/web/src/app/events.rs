@@ -1,23 +1,23 @@
-//! The page's events: pointer strokes on the pad, undo and clear, opened or dropped photos,
-//! retry after an error, resizing, the "look inside" panel and the report card; the
+//! The page's events: pointer strokes on the pad, undo and clear (by button or key), opened
+//! or dropped photos, retry after an error, resizing, the "look inside" panel and the report
+//! card, digit keys; the
 //! teaching area's in `teach_events`. Each one changes the app and asks for a new answer.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{
-    Document, DragEvent, Event, HtmlButtonElement, HtmlInputElement, HtmlSelectElement,
-    PointerEvent,
+    Document, DragEvent, Element, Event, HtmlButtonElement, HtmlInputElement, HtmlSelectElement,
+    KeyboardEvent, PointerEvent,
 };
 
 use mnist_model::{Bitmap, PixelFormat};
 
-use crate::app::{Reading, Shared, Source, changed};
-use crate::dom::by_id;
-use crate::dom::listen;
-use crate::engine_choice::{self, Preference};
-use crate::photo;
-use crate::report;
-use crate::teach_events;
+use crate::app::recognise::{changed, stroke_ended};
+use crate::app::state::{Reading, Shared, Source};
+use crate::app::{engine_choice, report_card, teach_events, teaching};
+use crate::dom::{by_id, listen};
+use crate::engine::preference::Preference;
+use crate::pad::photo;
 
 /// The position of a pointer event, with sub-pixel precision where the browser has it.
 fn client_point(event: &JsValue) -> (f64, f64) {
@@ -84,7 +84,10 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
     });
     for kind in ["pointerup", "pointercancel", "lostpointercapture"] {
         listen(&pad, kind, app, |app, e: PointerEvent| {
-            app.borrow_mut().pad.end(e.pointer_id());
+            let ended = app.borrow_mut().pad.end(e.pointer_id());
+            if ended {
+                stroke_ended(app);
+            }
         });
     }
     listen(&pad, "dragover", app, |_, e: DragEvent| e.prevent_default());
@@ -99,26 +102,14 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
         }
     });
 
-    let undo: HtmlButtonElement = by_id(document, "undo")?;
-    listen(&undo.into(), "click", app, |app, _: Event| {
-        let changed_now = {
-            let mut a = app.borrow_mut();
-            a.source = Source::Pad;
-            a.pad.undo()
-        };
-        if changed_now {
-            changed(app);
-        }
+    let undo_button: HtmlButtonElement = by_id(document, "undo")?;
+    listen(&undo_button.into(), "click", app, |app, _: Event| undo(app));
+    let clear_button: HtmlButtonElement = by_id(document, "clear")?;
+    listen(&clear_button.into(), "click", app, |app, _: Event| {
+        clear(app)
     });
-    let clear: HtmlButtonElement = by_id(document, "clear")?;
-    listen(&clear.into(), "click", app, |app, _: Event| {
-        {
-            let mut a = app.borrow_mut();
-            a.source = Source::Pad;
-            a.pad.clear();
-        }
-        changed(app);
-    });
+    let doc: web_sys::EventTarget = document.clone().into();
+    listen(&doc, "keydown", app, key);
     let file: HtmlInputElement = by_id(document, "file")?;
     listen(&file.into(), "change", app, |app, e: Event| {
         let input: Option<HtmlInputElement> = e.target().and_then(|t| t.dyn_into().ok());
@@ -142,17 +133,17 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
     });
     let run: HtmlButtonElement = by_id(document, "run-test-set")?;
     listen(&run.into(), "click", app, |app, _: Event| {
-        report::start(app)
+        report_card::start(app)
     });
     let stop: HtmlButtonElement = by_id(document, "stop-test-set")?;
     listen(&stop.into(), "click", app, |app, _: Event| {
-        report::stop(app)
+        report_card::stop(app)
     });
-    let confusion: web_sys::EventTarget = by_id::<web_sys::Element>(document, "confusion")?.into();
+    let confusion: web_sys::EventTarget = by_id::<Element>(document, "confusion")?.into();
     listen(&confusion, "click", app, |app, e: Event| {
         let cell = e
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|el| el.closest("button[data-truth]").ok().flatten());
         let digit = |name| {
             cell.as_ref()
@@ -160,23 +151,23 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
                 .and_then(|v| v.parse().ok())
         };
         if let (Some(truth), Some(answer)) = (digit("data-truth"), digit("data-answer")) {
-            report::open_cell(app, truth, answer);
+            report_card::open_cell(app, truth, answer);
         }
     });
     // Opening the "look inside" panel fills it from a fresh answer.
-    let inside: web_sys::EventTarget = by_id::<web_sys::Element>(document, "inside")?.into();
+    let inside: web_sys::EventTarget = by_id::<Element>(document, "inside")?.into();
     listen(&inside, "toggle", app, |app, _: Event| {
         if app.borrow().view.layers.is_open() {
             changed(app);
         }
     });
     // Pointing at, tapping or tabbing to a map enlarges it.
-    let layers: web_sys::EventTarget = by_id::<web_sys::Element>(document, "layers")?.into();
+    let layers: web_sys::EventTarget = by_id::<Element>(document, "layers")?.into();
     for kind in ["pointerover", "click", "focusin"] {
         listen(&layers, kind, app, |app, e: Event| {
             let map = e
                 .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.dyn_into::<Element>().ok())
                 .filter(|el| el.has_attribute("data-index"));
             let layer = map
                 .as_ref()
@@ -205,7 +196,6 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
     });
     // Back from the background, conditions may have changed (power saving, another tab on
     // the GPU): time the engines again.
-    let doc: web_sys::EventTarget = document.clone().into();
     listen(&doc, "visibilitychange", app, |app, _: Event| {
         let visible = web_sys::window()
             .and_then(|w| w.document())
@@ -224,6 +214,53 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
         }
     });
     Ok(())
+}
+
+fn undo(app: &Shared) {
+    let changed_now = {
+        let mut a = app.borrow_mut();
+        a.source = Source::Pad;
+        a.pad.undo()
+    };
+    if changed_now {
+        changed(app);
+    }
+}
+
+fn clear(app: &Shared) {
+    {
+        let mut a = app.borrow_mut();
+        a.source = Source::Pad;
+        a.pad.clear();
+    }
+    changed(app);
+}
+
+/// The page's keys: Ctrl/⌘+Z undoes a stroke, Escape clears the pad, a digit key says what
+/// the drawing really is (as the teach buttons do). Not while typing in a form field, and
+/// Escape not while a menu or a panel could want it.
+fn key(app: &Shared, e: KeyboardEvent) {
+    let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+    let in_field = target
+        .as_ref()
+        .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    if in_field || e.alt_key() || e.default_prevented() {
+        return;
+    }
+    let key = e.key();
+    let command = e.ctrl_key() || e.meta_key();
+    match key.as_str() {
+        "z" | "Z" if command && !e.shift_key() => {
+            e.prevent_default();
+            undo(app);
+        }
+        "Escape" if !command => clear(app),
+        digit if !command && digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
+            e.prevent_default();
+            teaching::teach(app, digit.as_bytes()[0] - b'0');
+        }
+        _ => {}
+    }
 }
 
 fn open_photo(app: &Shared, file: web_sys::File) {

@@ -4,14 +4,33 @@
 use mnist_model::{IMAGE_PIXELS, PreprocessError, number, saliency};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::app::{Shared, gpu_lost};
+use crate::app::engines::gpu_lost;
+use crate::app::state::Shared;
+use crate::app::why;
+use crate::clock::now;
 use crate::engine::{Answer, Backend, Engine};
-use crate::event_loop::now;
-use crate::why_gradient;
-use crate::why_view::Method;
+use crate::inside::why::Method;
 
 /// Occluded copies per forward pass of "why?": a stop to check for a new drawing in between.
 const WHY_BATCH: usize = 43;
+
+/// Records a change of what is to be recognised and makes sure an answer will follow.
+pub fn changed(app: &Shared) {
+    {
+        let mut a = app.borrow_mut();
+        a.generation += 1;
+        a.view.set_busy(true);
+    }
+    schedule(app);
+}
+
+/// A stroke ended: its answer is announced once it has settled (now, if it has).
+pub fn stroke_ended(app: &Shared) {
+    let a = app.borrow();
+    if !a.in_flight {
+        a.view.announce();
+    }
+}
 
 /// Starts the recognition loop unless it is running.
 pub fn schedule(app: &Shared) {
@@ -78,7 +97,7 @@ pub fn schedule(app: &Shared) {
                             }
                             a.view.set_timing(prepare_ms, model_ms);
                             a.view.set_status(&format!(
-                                "Running on {} · last answer in {:.1} ms",
+                                "Answering on {} · {:.0} ms",
                                 a.engines.label,
                                 prepare_ms + model_ms
                             ));
@@ -99,14 +118,17 @@ pub fn schedule(app: &Shared) {
             }
             if let Some((input, answer)) = explain {
                 let digit = answer.verdict().digit;
-                if !why_gradient::request(&app, generation, &input, digit, engine.backend) {
-                    why(&app, &engine, generation, &input, &answer).await;
+                if !why::request(&app, generation, &input, digit, engine.backend) {
+                    occlusion(&app, &engine, generation, &input, &answer).await;
                 }
             }
             let mut a = app.borrow_mut();
             if a.generation == generation {
                 a.in_flight = false;
                 a.view.set_busy(false);
+                if !a.pad.in_stroke() {
+                    a.view.announce();
+                }
                 break;
             }
         }
@@ -116,7 +138,7 @@ pub fn schedule(app: &Shared) {
 /// Shows which pixels `answer` rests on: the input with small squares blanked, a few dozen
 /// copies at a time, given up as soon as the drawing changes (so that drawing on with "why?"
 /// on is answered as quickly as without it).
-async fn why(
+async fn occlusion(
     app: &Shared,
     engine: &Engine,
     generation: u64,

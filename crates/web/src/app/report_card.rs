@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 
-use crate::app::Shared;
+use crate::app::state::Shared;
 use crate::engine::Engine;
-use crate::test_set;
+use crate::report::test_set;
 
 /// Starts a run unless one is going.
 pub fn start(app: &Shared) {

@@ -1,18 +1,18 @@
-//! The page's state: what is on the pad, what is shown, and the engines. The one owner of the
-//! engines: the recognition loop, the events and the `classify` export all ask it.
+//! The page's state: what is on the pad, what is shown, the engines, teaching and the report
+//! card. The one owner of the engines: the recognition loop, the events and the `classify`
+//! export all ask it. Only the modules beside this one change it.
 
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use mnist_model::{Bitmap, Digit, PreprocessError, segment, segment_strokes};
 
-use crate::engine::{Backend, Engine, Host};
-use crate::engine_choice::Preference;
+use crate::engine::preference::Preference;
+use crate::engine::{Engine, Host};
 use crate::pad::Pad;
-use crate::recognise;
-use crate::teaching::Teaching;
-use crate::test_set::TestRun;
-use crate::view::{View, WebGpuState};
+use crate::report::test_set::TestRun;
+use crate::teach::Teaching;
+use crate::view::View;
 
 /// What is being recognised.
 pub enum Source {
@@ -130,67 +130,4 @@ impl App {
 /// The engine that answers now, if the page has one.
 pub fn current_engine() -> Option<Rc<Engine>> {
     APP.with(|a| a.get().and_then(|app| app.borrow().engines.active.clone()))
-}
-
-/// Makes `engine` the one that answers, and says on the page where it runs.
-pub fn use_engine(app: &Shared, engine: Rc<Engine>, label: String) {
-    {
-        let mut a = app.borrow_mut();
-        a.view.set_backend(engine.backend);
-        a.view.set_thread(matches!(engine.host(), Host::Worker(_)));
-        a.engines.active = Some(engine);
-    }
-    set_label(app, label);
-}
-
-/// The GPU stopped working (driver reset, device destroyed): drops the WebGPU engine, says
-/// why, and answers on the CPU engine.
-pub fn gpu_lost(app: &Shared, message: &str) {
-    let problem = format!("WebGPU stopped working: {message}");
-    let cpu = {
-        let mut a = app.borrow_mut();
-        a.engines.gpu = None;
-        a.engines.webgpu_problem = Some(problem.clone());
-        a.engines.cpu.clone().expect("the CPU engine loads first")
-    };
-    use_engine(app, cpu, format!("the CPU ({problem})"));
-    app.borrow().view.set_webgpu(WebGpuState::Lost);
-}
-
-/// `weights` made into an engine of kind `backend` where the page's engines live; on the
-/// page's thread if the engine worker stopped meanwhile (`startup::leave_worker` has moved
-/// the page there and said why).
-pub async fn load_engine(
-    app: &Shared,
-    weights: &[u8],
-    backend: Backend,
-) -> Result<Rc<Engine>, String> {
-    let host = app.borrow().engines.host.clone();
-    let loaded = match host.load(weights, backend).await {
-        Err(_) if matches!(&host, Host::Worker(worker) if worker.has_stopped()) => {
-            Host::Page.load(weights, backend).await
-        }
-        loaded => loaded,
-    };
-    loaded.map(Rc::new)
-}
-
-/// Says on the status line where answers come from, and keeps it for the timings that follow.
-fn set_label(app: &Shared, mut label: String) {
-    let mut a = app.borrow_mut();
-    if let Some(why) = &a.engines.off_worker {
-        label = format!("{label}, on the page's thread ({why})");
-    }
-    a.view.set_status(&format!("Running on {label}."));
-    a.engines.label = label;
-}
-
-/// Records a change of what is to be recognised and makes sure an answer will follow.
-pub fn changed(app: &Shared) {
-    {
-        let mut a = app.borrow_mut();
-        a.generation += 1;
-        a.view.set_busy(true);
-    }
-    recognise::schedule(app);
 }

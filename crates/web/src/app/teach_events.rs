@@ -4,10 +4,9 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlButtonElement};
 
-use crate::app::Shared;
-use crate::dom::by_id;
-use crate::dom::listen;
-use crate::teaching;
+use crate::app::state::Shared;
+use crate::app::teaching;
+use crate::dom::{by_id, listen};
 
 /// The `data-*` number on the element an event came from, or on the nearest one above it.
 fn number_on(e: &Event, attribute: &str) -> Option<usize> {

@@ -2,7 +2,8 @@
 //! and adapting has the teaching worker (crates/teach) fine-tune the network's output layer on
 //! them, on the kind of device the page answers on, mixed with replayed MNIST digits. The
 //! result is a weights file like the shipped one, which then answers on every engine, is kept
-//! on the device, and can be downloaded for `trainer eval`.
+//! on the device, and can be downloaded for `trainer eval`. The worker's replies arrive through
+//! `replies`.
 
 use std::rc::Rc;
 
@@ -10,69 +11,16 @@ use mnist_model::PreprocessError;
 use mnist_model::personal::{Example, encode_examples};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::app::{Shared, changed, load_engine, use_engine};
+use crate::app::engines::{load_engine, use_engine};
+use crate::app::recognise::changed;
+use crate::app::state::Shared;
+use crate::clock::pause;
 use crate::engine::Backend;
-use crate::event_loop::pause;
-use crate::examples::Examples;
-use crate::personal;
-use crate::teach_worker::{Reply, TeachWorker};
-use crate::why_gradient;
+use crate::teach::AdaptState;
+use crate::teach::saved_weights;
 
 /// How many times each digit the guided mode asks for.
 const GUIDED_TIMES: usize = 3;
-
-/// `body[data-adapt]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdaptState {
-    Idle,
-    Running,
-    Done,
-    Error,
-}
-
-impl AdaptState {
-    pub fn id(self) -> &'static str {
-        match self {
-            AdaptState::Idle => "idle",
-            AdaptState::Running => "running",
-            AdaptState::Done => "done",
-            AdaptState::Error => "error",
-        }
-    }
-}
-
-/// What the page knows about teaching.
-pub struct Teaching {
-    pub examples: Examples,
-    pub running: bool,
-    /// The shipped weights file, which adapting starts from and reset goes back to.
-    pub shipped: Option<Rc<Vec<u8>>>,
-    /// The personal weights file, while it answers.
-    pub personal: Option<Rc<Vec<u8>>>,
-    /// In the guided mode, how many examples it has asked for so far.
-    pub guide: Option<usize>,
-    /// The teaching worker, once started.
-    worker: Option<TeachWorker>,
-    /// The weights the worker has for "why?" by gradient.
-    pub sent_weights: Option<Rc<Vec<u8>>>,
-    /// Whether the worker could not explain by gradient (occlusion from then on).
-    pub gradient_failed: bool,
-}
-
-impl Teaching {
-    pub fn new() -> Self {
-        Self {
-            examples: Examples::stored(),
-            running: false,
-            shipped: None,
-            personal: None,
-            guide: None,
-            worker: None,
-            sent_weights: None,
-            gradient_failed: false,
-        }
-    }
-}
 
 /// Keeps what is on the pad (or the opened image) as an example of `label`.
 pub fn teach(app: &Shared, label: u8) {
@@ -211,79 +159,52 @@ pub fn start(app: &Shared) {
             return;
         };
         a.teaching.running = true;
+        a.teaching.job += 1;
         a.view.teach.set_state(AdaptState::Running);
         a.view.teach.progress(0, 0, None);
-        let webgpu = a.engines.active.as_ref().map(|e| e.backend) == Some(Backend::WebGpu);
-        (shipped, encode_examples(&a.teaching.examples.list), webgpu)
+        let backend = a
+            .engines
+            .active
+            .as_ref()
+            .map_or(Backend::Cpu, |e| e.backend);
+        let examples = encode_examples(&a.teaching.examples.list);
+        (a.teaching.job, shipped, examples, backend)
     };
     set_buttons(app);
-    let (shipped, examples, webgpu) = job;
-    let sent = worker(app).and_then(|w| w.adapt(&shipped, &examples, webgpu));
+    let (job, shipped, examples, backend) = job;
+    let sent = app
+        .borrow_mut()
+        .teaching
+        .worker()
+        .and_then(|w| w.adapt(job, &shipped, &examples, backend));
     if let Err(e) = sent {
         finished(app);
         fail(app, &format!("The teaching worker could not start: {e}."));
     }
 }
 
-/// The teaching worker, started on first use.
-pub fn worker(app: &Shared) -> Result<std::cell::Ref<'_, TeachWorker>, String> {
-    if app.borrow().teaching.worker.is_none() {
-        let weak = Rc::downgrade(app);
-        let worker = TeachWorker::start(move |reply| {
-            if let Some(app) = weak.upgrade() {
-                heard(&app, reply);
-            }
-        })?;
-        app.borrow_mut().teaching.worker = Some(worker);
-    }
-    Ok(std::cell::Ref::map(app.borrow(), |a| {
-        a.teaching.worker.as_ref().expect("started above")
-    }))
+/// How far adapting has got.
+pub fn progress(app: &Shared, step: u32, steps: u32, loss: Option<f32>) {
+    app.borrow()
+        .view
+        .teach
+        .progress(step as usize, steps as usize, loss);
 }
 
-/// What the worker said.
-fn heard(app: &Shared, reply: Reply) {
-    match reply {
-        // Explain the drawing again: by gradient, now that the worker can.
-        Reply::Ready => {
-            let why = app.borrow().view.why.is_on();
-            if why {
-                changed(app);
-            }
-        }
-        Reply::Why { id, scores } => why_gradient::show(app, id, &scores),
-        Reply::WhyFailed(message) => why_gradient::failed(app, &message),
-        Reply::Progress { step, steps, loss } => {
-            app.borrow().view.teach.progress(step, steps, loss)
-        }
-        Reply::Failed(message) => {
-            // A worker that crashed is started afresh next time, and needs the weights again.
-            let (worker, adapting) = {
-                let mut a = app.borrow_mut();
-                a.teaching.sent_weights = None;
-                (a.teaching.worker.take(), a.teaching.running)
-            };
-            if let Some(worker) = worker {
-                worker.terminate();
-            }
-            if adapting {
-                finished(app);
-                fail(app, &message);
-            } else {
-                why_gradient::failed(app, &message);
-            }
-        }
-        Reply::Done {
-            weights,
-            ms,
-            backend,
-        } => {
-            finished(app);
-            app.borrow().view.teach.set_time(ms, &backend);
-            let app = app.clone();
-            spawn_local(async move { adopt(&app, Rc::new(weights)).await });
-        }
+/// Adapting failed with `message`; the model is as it was.
+pub fn failed(app: &Shared, message: &str) {
+    if app.borrow().teaching.running {
+        finished(app);
+        fail(app, message);
     }
+}
+
+/// Adapting finished with `weights`, in `ms` on `backend`: they answer from now on.
+pub fn adapted(app: &Shared, weights: Vec<u8>, ms: f64, backend: Backend) {
+    finished(app);
+    app.borrow().view.teach.set_time(ms, backend.id());
+    let app = app.clone();
+    spawn_local(async move { adopt(&app, Rc::new(weights)).await });
 }
 
 fn finished(app: &Shared) {
@@ -300,7 +221,7 @@ async fn adopt(app: &Shared, bytes: Rc<Vec<u8>>) {
         return fail(app, &format!("The adapted model could not be loaded: {e}."));
     }
     app.borrow().view.teach.set_state(AdaptState::Done);
-    let kept = match personal::save(&bytes).await {
+    let kept = match saved_weights::save(&bytes).await {
         Ok(()) => String::new(),
         Err(e) => format!(
             " This browser cannot keep it ({e}), so it answers for this visit only: \
@@ -321,14 +242,7 @@ pub fn cancel(app: &Shared) {
     if !app.borrow().teaching.running {
         return;
     }
-    let worker = {
-        let mut a = app.borrow_mut();
-        a.teaching.sent_weights = None;
-        a.teaching.worker.take()
-    };
-    if let Some(worker) = worker {
-        worker.terminate();
-    }
+    app.borrow_mut().teaching.stop_worker();
     finished(app);
     app.borrow().view.teach.set_state(AdaptState::Idle);
     say(app, "Adapting cancelled: the model is as it was.");
@@ -382,7 +296,7 @@ pub fn reset(app: &Shared) {
     };
     let app = app.clone();
     spawn_local(async move {
-        personal::delete().await.ok();
+        saved_weights::delete().await.ok();
         match install(&app, shipped, false).await {
             Ok(()) => {
                 app.borrow().view.teach.set_state(AdaptState::Idle);

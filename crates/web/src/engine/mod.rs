@@ -1,6 +1,13 @@
 //! The model in the browser: the shared `Cnn` on Burn's CPU backend (flex) or on its wgpu
 //! backend (WebGPU), from the trainer's weights file. An engine computes either on this
-//! thread or in the engine worker (`engine_worker`), behind the same methods.
+//! thread or in the engine worker (`worker_client` on the page, `worker` inside it), behind the
+//! same methods. `preference` and `timing` decide which of the two engines answers.
+
+pub mod preference;
+pub mod readout;
+pub mod timing;
+pub mod worker;
+pub mod worker_client;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,10 +19,11 @@ pub use mnist_model::recogniser::Answer;
 use mnist_model::recogniser::Recogniser;
 use mnist_model::weights::WeightsInfo;
 
-pub use crate::backend::Backend;
+pub use mnist_browser::Backend;
+pub use readout::{LayerMaps, Readout};
+use worker_client::{EngineWorker, Loaded};
+
 use crate::browser::{mark, offers_webgpu};
-use crate::engine_worker::{EngineWorker, Loaded};
-pub use crate::readout::{LayerMaps, Readout};
 
 /// Where an engine computes.
 enum Place {

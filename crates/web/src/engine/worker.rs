@@ -1,24 +1,21 @@
-//! The engine worker's side (see `engine_worker`): the same wasm as the page, started by
+//! The engine worker's side (see `worker_client`): the same wasm as the page, started by
 //! `web/engine-worker.js`. It loads engines on its own CPU backend or WebGPU device and
-//! answers the page's numbered requests, each in its own task.
-//!
-//! In: `{ kind: "load", id, weights, backend }`, `{ kind: "forward", id, engine, inputs,
-//! layers }`, `{ kind: "kernels", id, engine }`, `{ kind: "release", engine }`. Out: `{ kind:
-//! "done", id, values?, lengths? }` (a load's one value: the engine's novelty limit) or `{
-//! kind: "error", id, message }`; `{ kind: "done", id: 0 }` once listening.
+//! answers the page's numbered requests (`mnist_browser::messages::EngineRequest`), each in
+//! its own task.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use mnist_browser::Backend;
+use mnist_browser::messages::{EngineReply, EngineRequest, decode, encode};
 use mnist_model::IMAGE_PIXELS;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::engine::{Backend, Engine, Readout};
-use mnist_browser::object;
+use crate::engine::{Engine, Readout};
 
 thread_local! {
     /// The engines the page has loaded here, by the number of the request that loaded them.
@@ -37,85 +34,92 @@ pub fn engine_worker() {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     onmessage.forget();
-    post(&object(&[("kind", "done".into()), ("id", 0.into())]));
+    post(&EngineReply::Listening);
 }
 
-async fn handle(request: JsValue) {
-    let get = |key: &str| js_sys::Reflect::get(&request, &key.into()).unwrap_or_default();
-    let id = get("id");
-    let engine = get("engine").as_f64().map(|e| e as u32);
-    let reply = match get("kind").as_string().as_deref() {
-        Some("load") => load(
-            id.as_f64().map(|i| i as u32),
-            &get("weights"),
-            &get("backend"),
-        )
-        .await
-        .map(|limit| Readout {
-            values: vec![limit],
-            lengths: Vec::new(),
-        }),
-        Some("forward") => match (engine.and_then(find), inputs(&get("inputs"))) {
-            (Some(engine), Ok(inputs)) => engine.forward(&inputs, get("layers").is_truthy()).await,
-            (None, _) => Err(unknown()),
-            (_, Err(e)) => Err(e),
-        },
-        Some("kernels") => match engine.and_then(find) {
-            Some(engine) => engine.conv1_kernels().await.map(|values| Readout {
-                values,
-                lengths: Vec::new(),
-            }),
-            None => Err(unknown()),
-        },
-        Some("release") => {
-            if let Some(engine) = engine {
-                ENGINES.with(|e| e.borrow_mut().remove(&engine));
-            }
+async fn handle(data: JsValue) {
+    // The number of a request that cannot be read, so that it fails rather than hangs.
+    let raw_id = js_sys::Reflect::get(&data, &"id".into())
+        .ok()
+        .and_then(|id| id.as_f64())
+        .map_or(0, |id| id as u32);
+    let request = match decode::<EngineRequest>(data) {
+        Ok(request) => request,
+        Err(message) => {
+            return post(&EngineReply::Error {
+                id: raw_id,
+                message: format!("the engine worker could not read a request: {message}"),
+            });
+        }
+    };
+    let (id, reply) = match request {
+        EngineRequest::Load {
+            id,
+            weights,
+            backend,
+        } => (id, load(id, &weights, backend).await),
+        EngineRequest::Forward {
+            id,
+            engine,
+            inputs,
+            layers,
+        } => {
+            let readout = forward(engine, &inputs, layers).await;
+            (
+                id,
+                readout.map(|r| EngineReply::Values {
+                    id,
+                    values: r.values,
+                    lengths: r.lengths.iter().map(|&n| n as u32).collect(),
+                }),
+            )
+        }
+        EngineRequest::Kernels { id, engine } => {
+            let kernels = match find(engine) {
+                Some(engine) => engine
+                    .conv1_kernels()
+                    .await
+                    .map(|values| EngineReply::Values {
+                        id,
+                        values,
+                        lengths: Vec::new(),
+                    }),
+                None => Err(unknown()),
+            };
+            (id, kernels)
+        }
+        EngineRequest::Release { engine } => {
+            ENGINES.with(|e| e.borrow_mut().remove(&engine));
             return;
         }
-        _ => Err("the engine worker got a request it does not know".into()),
     };
-    let message = match reply {
-        Ok(readout) => {
-            let lengths: js_sys::Array = readout
-                .lengths
-                .iter()
-                .map(|&n| JsValue::from(n as f64))
-                .collect();
-            object(&[
-                ("kind", "done".into()),
-                ("id", id),
-                (
-                    "values",
-                    js_sys::Float32Array::from(readout.values.as_slice()).into(),
-                ),
-                ("lengths", lengths.into()),
-            ])
-        }
-        Err(message) => object(&[
-            ("kind", "error".into()),
-            ("id", id),
-            ("message", message.into()),
-        ]),
-    };
-    post(&message);
+    post(&reply.unwrap_or_else(|message| EngineReply::Error { id, message }));
 }
 
-/// Loads engine `id`; its novelty limit, which the page needs to read its answers.
-async fn load(id: Option<u32>, weights: &JsValue, backend: &JsValue) -> Result<f32, String> {
-    let id = id.ok_or("a load needs a number")?;
-    let weights = weights
-        .dyn_ref::<js_sys::Uint8Array>()
-        .ok_or("a load needs a weights file")?
-        .to_vec();
-    let backend = backend
-        .as_string()
-        .and_then(|b| Backend::parse(&b))
-        .ok_or("a load needs a backend: cpu or webgpu")?;
-    let engine = Engine::load_here(&weights, backend).await?;
-    let limit = engine.novelty_limit();
+/// Loads engine `id`: what its file says about itself and its novelty limit, which the page
+/// needs to read its answers.
+async fn load(id: u32, weights: &[u8], backend: Backend) -> Result<EngineReply, String> {
+    let engine = Engine::load_here(weights, backend).await?;
+    let reply = EngineReply::Loaded {
+        id,
+        metadata: engine.info.metadata.clone(),
+        novelty_limit: engine.novelty_limit(),
+    };
     ENGINES.with(|e| e.borrow_mut().insert(id, Rc::new(engine)));
-    Ok(limit)
+    Ok(reply)
+}
+
+/// One forward pass of engine `engine` on `flat` inputs.
+async fn forward(engine: u32, flat: &[f32], layers: bool) -> Result<Readout, String> {
+    let engine = find(engine).ok_or_else(unknown)?;
+    if flat.is_empty() || !flat.len().is_multiple_of(IMAGE_PIXELS) {
+        return Err(format!("{} values are not whole 28×28 inputs", flat.len()));
+    }
+    let inputs: Vec<[f32; IMAGE_PIXELS]> = flat
+        .chunks_exact(IMAGE_PIXELS)
+        .map(|c| c.try_into().expect("chunks of IMAGE_PIXELS"))
+        .collect();
+    engine.forward(&inputs, layers).await
 }
 
 fn find(id: u32) -> Option<Rc<Engine>> {
@@ -126,24 +130,15 @@ fn unknown() -> String {
     "the engine worker has no such engine".into()
 }
 
-/// The 28×28 inputs sent as one flat array.
-fn inputs(value: &JsValue) -> Result<Vec<[f32; IMAGE_PIXELS]>, String> {
-    let flat = value
-        .dyn_ref::<js_sys::Float32Array>()
-        .ok_or("a forward pass needs inputs")?
-        .to_vec();
-    if flat.is_empty() || flat.len() % IMAGE_PIXELS != 0 {
-        return Err(format!("{} values are not whole 28×28 inputs", flat.len()));
-    }
-    Ok(flat
-        .chunks_exact(IMAGE_PIXELS)
-        .map(|c| c.try_into().expect("chunks of IMAGE_PIXELS"))
-        .collect())
-}
-
 /// Sends a message to the page.
-fn post(message: &JsValue) {
-    if let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() {
-        scope.post_message(message).ok();
+fn post(reply: &EngineReply) {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    match encode(reply) {
+        Ok(message) => {
+            scope.post_message(&message).ok();
+        }
+        Err(message) => web_sys::console::error_1(&message.into()),
     }
 }

@@ -9,18 +9,19 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use futures_channel::oneshot;
+use futures_util::future::{Either, select};
+use mnist_browser::messages::{EngineReply, EngineRequest, decode, encode};
+use mnist_browser::{Backend, js_error, object};
+use mnist_model::IMAGE_PIXELS;
 use mnist_model::weights::WeightsInfo;
-use mnist_model::{IMAGE_PIXELS, weights};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use mnist_browser::{js_error, object};
-
-use crate::backend::Backend;
 use crate::browser::mark;
-use crate::readout::Readout;
+use crate::engine::readout::Readout;
 
 /// An engine the worker has loaded: its number there, what its weights file says about
 /// itself, and its novelty limit.
@@ -39,14 +40,17 @@ const START_TIMEOUT_MS: i32 = 10_000;
 /// The request the worker answers once its wasm is listening.
 const STARTED: u32 = 0;
 
-/// A request's promise's `resolve` and `reject`.
-type Settle = (js_sys::Function, js_sys::Function);
+/// A reply, or why there is none.
+type Outcome = Result<EngineReply, String>;
+
+/// The requests waiting for their replies, by number.
+type Pending = Rc<RefCell<HashMap<u32, oneshot::Sender<Outcome>>>>;
 
 /// A running engine worker and its handlers (kept alive with it).
 pub struct EngineWorker {
     worker: Worker,
     next_id: Cell<u32>,
-    pending: Rc<RefCell<HashMap<u32, Settle>>>,
+    pending: Pending,
     /// Why it stopped, once it has.
     stopped: Rc<RefCell<Option<String>>>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
@@ -60,13 +64,13 @@ impl EngineWorker {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(SCRIPT, &options).map_err(|e| js_error(&e))?;
-        let pending: Rc<RefCell<HashMap<u32, Settle>>> = Rc::default();
+        let pending: Pending = Rc::default();
         let stopped: Rc<RefCell<Option<String>>> = Rc::default();
         let started = Rc::new(Cell::new(false));
 
         let replies = pending.clone();
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            settle(&replies, &e.data());
+            settle(&replies, e.data());
         });
         let (failed, dead, was_started) = (pending.clone(), stopped.clone(), started.clone());
         let onerror = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
@@ -78,8 +82,8 @@ impl EngineWorker {
                 .unwrap_or_else(|| "it failed".into());
             let why = format!("the engine worker stopped: {detail}");
             *dead.borrow_mut() = Some(why.clone());
-            for (_, (_, reject)) in failed.borrow_mut().drain() {
-                reject.call1(&JsValue::NULL, &why.clone().into()).ok();
+            for (_, waiting) in failed.borrow_mut().drain() {
+                waiting.send(Err(why.clone())).ok();
             }
             if was_started.get() {
                 on_stop(why);
@@ -97,30 +101,21 @@ impl EngineWorker {
             _onerror: onerror,
         });
 
-        let listening = this.promise(STARTED);
+        let listening = this.wait_for(STARTED);
+        // The loader's own message (it is JavaScript): the module to start.
         let message = object(&[("module", wasm_bindgen::module())]);
         this.worker
             .post_message(&message)
             .map_err(|e| js_error(&e))?;
-        let timeout = js_sys::Promise::new(&mut |_, reject| {
-            let too_late = Closure::once_into_js(move || {
-                reject
-                    .call1(&JsValue::NULL, &"the engine worker did not start".into())
-                    .ok();
-            });
-            if let Some(window) = web_sys::window() {
-                window
-                    .set_timeout_with_callback_and_timeout_and_arguments_0(
-                        too_late.unchecked_ref(),
-                        START_TIMEOUT_MS,
-                    )
-                    .ok();
-            }
-        });
-        let race = js_sys::Promise::race(&js_sys::Array::of2(&listening, &timeout));
-        if let Err(e) = JsFuture::from(race).await {
+        let outcome = match select(Box::pin(listening), Box::pin(timeout(START_TIMEOUT_MS))).await {
+            Either::Left((Ok(EngineReply::Listening), _)) => Ok(()),
+            Either::Left((Ok(_), _)) => Err("the engine worker said something else".into()),
+            Either::Left((Err(why), _)) => Err(why),
+            Either::Right(_) => Err("the engine worker did not start".to_string()),
+        };
+        if let Err(why) = outcome {
             this.worker.terminate();
-            return Err(js_error(&e));
+            return Err(why);
         }
         started.set(true);
         mark("engine worker");
@@ -132,24 +127,28 @@ impl EngineWorker {
         self.stopped.borrow().is_some()
     }
 
-    /// The weights file loaded in the worker as an engine of kind `backend`, warmed up.
+    /// The weights file loaded in the worker as an engine of kind `backend`, warmed up. What
+    /// the file says about itself comes back from the worker, which has read it.
     pub async fn load(&self, weights: &[u8], backend: Backend) -> Result<Loaded, String> {
-        let (id, reply) = self.request(&[
-            ("kind", "load".into()),
-            ("weights", js_sys::Uint8Array::from(weights).into()),
-            ("backend", backend.id().into()),
-        ]);
-        let limit = values(&reply.await?)?
-            .first()
-            .copied()
-            .ok_or("the engine worker did not say its novelty limit")?;
-        // The worker has checked the file; the page keeps what it says about itself.
-        let info = weights::inspect(weights).map_err(|e| e.to_string())?;
+        let id = self.next_id();
+        let reply = self.request(EngineRequest::Load {
+            id,
+            weights: weights.to_vec(),
+            backend,
+        });
+        let EngineReply::Loaded {
+            metadata,
+            novelty_limit,
+            ..
+        } = reply.await?
+        else {
+            return Err("the engine worker answered a load with something else".into());
+        };
         mark(&format!("{} warm", backend.id()));
         Ok(Loaded {
             id,
-            info,
-            novelty_limit: limit,
+            info: WeightsInfo { metadata },
+            novelty_limit,
         })
     }
 
@@ -160,100 +159,117 @@ impl EngineWorker {
         inputs: &[[f32; IMAGE_PIXELS]],
         layers: bool,
     ) -> Result<Readout, String> {
-        let (_, reply) = self.request(&[
-            ("kind", "forward".into()),
-            ("engine", engine.into()),
-            (
-                "inputs",
-                js_sys::Float32Array::from(inputs.as_flattened()).into(),
-            ),
-            ("layers", layers.into()),
-        ]);
-        let reply = reply.await?;
-        let lengths = js_sys::Reflect::get(&reply, &"lengths".into())
-            .ok()
-            .and_then(|l| l.dyn_into::<js_sys::Array>().ok())
-            .map(|l| {
-                l.iter()
-                    .filter_map(|n| n.as_f64())
-                    .map(|n| n as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let reply = self.request(EngineRequest::Forward {
+            id: self.next_id(),
+            engine,
+            inputs: inputs.as_flattened().to_vec(),
+            layers,
+        });
+        let (values, lengths) = values(reply.await?)?;
         Ok(Readout {
-            values: values(&reply)?,
-            lengths,
+            values,
+            lengths: lengths.into_iter().map(|n| n as usize).collect(),
         })
     }
 
     /// The first convolution's kernels of engine `engine`.
     pub async fn kernels(&self, engine: u32) -> Result<Vec<f32>, String> {
-        let (_, reply) = self.request(&[("kind", "kernels".into()), ("engine", engine.into())]);
-        values(&reply.await?)
+        let id = self.next_id();
+        let reply = self.request(EngineRequest::Kernels { id, engine });
+        Ok(values(reply.await?)?.0)
     }
 
     /// Frees engine `engine` in the worker.
     pub fn release(&self, engine: u32) {
-        let message = object(&[("kind", "release".into()), ("engine", engine.into())]);
-        self.worker.post_message(&message).ok();
+        if let Ok(message) = encode(&EngineRequest::Release { engine }) {
+            self.worker.post_message(&message).ok();
+        }
     }
 
-    /// Sends a request; its number, and its reply (or why there is none).
-    fn request(
-        &self,
-        fields: &[(&str, JsValue)],
-    ) -> (u32, impl Future<Output = Result<JsValue, String>> + use<>) {
+    fn next_id(&self) -> u32 {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
-        let stopped = self.stopped.borrow().clone();
-        let promise = self.promise(id);
-        let message = object(fields);
-        js_sys::Reflect::set(&message, &"id".into(), &id.into()).ok();
-        let sent = match stopped {
+        id
+    }
+
+    /// Sends a numbered request; its reply, or why there is none.
+    fn request(&self, request: EngineRequest) -> impl Future<Output = Outcome> + use<> {
+        let id = match &request {
+            EngineRequest::Load { id, .. }
+            | EngineRequest::Forward { id, .. }
+            | EngineRequest::Kernels { id, .. } => *id,
+            EngineRequest::Release { .. } => STARTED,
+        };
+        let reply = self.wait_for(id);
+        let sent = match self.stopped.borrow().clone() {
             Some(why) => Err(why),
-            None => self.worker.post_message(&message).map_err(|e| js_error(&e)),
+            None => encode(&request)
+                .and_then(|m| self.worker.post_message(&m).map_err(|e| js_error(&e))),
         };
         if sent.is_err() {
             self.pending.borrow_mut().remove(&id);
         }
-        let reply = async move {
+        async move {
             sent?;
-            JsFuture::from(promise).await.map_err(|e| js_error(&e))
-        };
-        (id, reply)
+            reply.await
+        }
     }
 
-    /// A promise that the reply to request `id` settles.
-    fn promise(&self, id: u32) -> js_sys::Promise {
-        js_sys::Promise::new(&mut |resolve, reject| {
-            self.pending.borrow_mut().insert(id, (resolve, reject));
-        })
-    }
-}
-
-/// Settles the request a reply answers: `{ kind: "done", id, … }` or `{ kind: "error", id,
-/// message }`.
-fn settle(pending: &RefCell<HashMap<u32, Settle>>, reply: &JsValue) {
-    let get = |key: &str| js_sys::Reflect::get(reply, &key.into()).ok();
-    let Some(id) = get("id").and_then(|id| id.as_f64()) else {
-        return;
-    };
-    let Some((resolve, reject)) = pending.borrow_mut().remove(&(id as u32)) else {
-        return;
-    };
-    if get("kind").and_then(|k| k.as_string()).as_deref() == Some("done") {
-        resolve.call1(&JsValue::NULL, reply).ok();
-    } else {
-        let message = get("message").unwrap_or_else(|| "the engine worker failed".into());
-        reject.call1(&JsValue::NULL, &message).ok();
+    /// The reply to request `id`, once it comes.
+    fn wait_for(&self, id: u32) -> impl Future<Output = Outcome> + use<> {
+        let (sender, receiver) = oneshot::channel();
+        self.pending.borrow_mut().insert(id, sender);
+        async move {
+            receiver
+                .await
+                .unwrap_or_else(|_| Err("the engine worker's reply was lost".into()))
+        }
     }
 }
 
-/// A reply's `values`.
-fn values(reply: &JsValue) -> Result<Vec<f32>, String> {
-    js_sys::Reflect::get(reply, &"values".into())
-        .ok()
-        .and_then(|v| v.dyn_into::<js_sys::Float32Array>().ok())
-        .map(|v| v.to_vec())
-        .ok_or_else(|| "the engine worker sent no values".into())
+/// Hands a reply to the request it answers. The one place replies are matched: one to a request
+/// no longer waiting (its page-side future dropped) goes nowhere; one that does not decode fails
+/// every request in flight, with the reason.
+fn settle(pending: &Pending, data: JsValue) {
+    match decode::<EngineReply>(data) {
+        Ok(reply) => {
+            let waiting = pending.borrow_mut().remove(&reply.id());
+            let outcome = match reply {
+                EngineReply::Error { message, .. } => Err(message),
+                reply => Ok(reply),
+            };
+            if let Some(waiting) = waiting {
+                waiting.send(outcome).ok();
+            }
+        }
+        Err(why) => {
+            let why = format!("the engine worker sent {why}");
+            web_sys::console::error_1(&why.clone().into());
+            for (_, waiting) in pending.borrow_mut().drain() {
+                waiting.send(Err(why.clone())).ok();
+            }
+        }
+    }
+}
+
+/// A reply's values and the lengths of their parts.
+fn values(reply: EngineReply) -> Result<(Vec<f32>, Vec<u32>), String> {
+    match reply {
+        EngineReply::Values {
+            values, lengths, ..
+        } => Ok((values, lengths)),
+        _ => Err("the engine worker sent no values".into()),
+    }
+}
+
+/// Resolves after `ms` milliseconds.
+async fn timeout(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), ms)
+                .ok();
+        }
+    });
+    JsFuture::from(promise).await.ok();
 }

@@ -9,11 +9,14 @@ use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, ImageData};
 
-use crate::dom::{by_id, context_2d};
+use crate::dom::{by_id, context_2d, first_tab_stop, name_image, rove};
 use crate::engine::{Answer, LayerMaps};
 
 /// One layer as the panel shows it: its hook name, its maps and their size, and what a map
 /// of it is, for the caption.
+/// The maps of `#layers`: one tab stop for them all, arrow keys between them.
+const MAP: &str = "canvas[data-index]";
+
 struct Spec {
     id: &'static str,
     maps: usize,
@@ -101,10 +104,12 @@ impl LayersView {
             context.set_image_smoothing_enabled(false);
             Ok((canvas, context))
         };
+        let container: Element = by_id(document, "layers")?;
+        rove(&container, MAP);
         Ok(Self {
             document: document.clone(),
             panel: by_id(document, "inside")?,
-            container: by_id(document, "layers")?,
+            container,
             layers: RefCell::new(Vec::new()),
             focus_map: focus("focus-map")?,
             focus_filter: focus("focus-filter")?,
@@ -158,7 +163,11 @@ impl LayersView {
                 canvas.set_width(spec.width as u32);
                 canvas.set_height(spec.height as u32);
                 canvas.set_attribute("data-index", &index.to_string()).ok();
-                canvas.set_attribute("tabindex", "0").ok();
+                let name = match spec.maps {
+                    1 => spec.id.to_string(),
+                    n => format!("{} map {} of {n}", spec.id, index + 1),
+                };
+                name_image(&canvas, &name);
                 grid.append_child(&canvas).ok();
                 layer.contexts.push(context_2d(&canvas)?);
                 layer.canvases.push(canvas);
@@ -179,6 +188,7 @@ impl LayersView {
             layers.push(layer);
         }
         *self.layers.borrow_mut() = layers;
+        first_tab_stop(container, MAP);
         Ok(())
     }
 

@@ -1,5 +1,8 @@
 //! The drawing pad: strokes kept as points in CSS pixels, rendered sharp at the screen's
-//! device-pixel ratio with round caps, so undo and resizing simply redraw them.
+//! device-pixel ratio with round caps, so undo and resizing simply redraw them. `photo` reads
+//! an opened or dropped image instead.
+
+pub mod photo;
 
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageBitmap};
 
@@ -62,6 +65,11 @@ impl Pad {
 
     pub fn is_drawing(&self, pointer: i32) -> bool {
         self.active == Some(pointer)
+    }
+
+    /// Whether a stroke is in progress (an answer then is not yet the one to announce).
+    pub fn in_stroke(&self) -> bool {
+        self.active.is_some()
     }
 
     /// Starts a stroke; false when another pointer is already drawing.

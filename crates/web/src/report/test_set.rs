@@ -7,8 +7,8 @@ use std::rc::Rc;
 use mnist_model::idx::{self, Images};
 use mnist_model::{IMAGE_PIXELS, NUM_CLASSES};
 
+use crate::clock::{now, pause};
 use crate::engine::{Backend, Engine};
-use crate::event_loop::{now, pause};
 
 const IMAGES_URL: &str = "testset/t10k-images-idx3-ubyte.gz";
 const LABELS_URL: &str = "testset/t10k-labels-idx1-ubyte.gz";

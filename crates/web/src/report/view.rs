@@ -5,12 +5,15 @@ use mnist_model::{IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlProgressElement};
 
-use crate::dom::{by_id, context_2d, paint_input};
+use crate::dom::{by_id, context_2d, first_tab_stop, name_image, paint_input, rove};
 use crate::engine::Backend;
-use crate::test_set::{Tally, TestSet};
+use crate::report::test_set::{Tally, TestSet};
 
 /// At most this many misread digits are drawn for one cell.
 const MISREAD_SHOWN: usize = 60;
+
+/// The cells of the confusion matrix that open their digits: one tab stop, arrow keys between.
+const CELL: &str = "button[data-truth]";
 
 pub struct ReportView {
     document: Document,
@@ -29,6 +32,8 @@ pub struct ReportView {
 
 impl ReportView {
     pub fn new(document: &Document) -> Result<Self, String> {
+        let confusion: Element = by_id(document, "confusion")?;
+        rove(&confusion, CELL);
         Ok(Self {
             document: document.clone(),
             report: by_id(document, "report")?,
@@ -38,7 +43,7 @@ impl ReportView {
             summary: by_id(document, "report-summary")?,
             engines: by_id(document, "report-engines")?,
             per_class: by_id(document, "per-class")?,
-            confusion: by_id(document, "confusion")?,
+            confusion,
             misread_caption: by_id(document, "misread-caption")?,
             misread: by_id(document, "misread-digits")?,
         })
@@ -163,9 +168,9 @@ impl ReportView {
                         button
                             .set_attribute("data-answer", &answer.to_string())
                             .ok();
-                        button
-                            .set_attribute("title", &format!("{truth}s read as {answer}"))
-                            .ok();
+                        let name = format!("{count} {truth}s read as {answer}: show them");
+                        button.set_attribute("title", &name).ok();
+                        button.set_attribute("aria-label", &name).ok();
                         button.set_text_content(Some(&count.to_string()));
                         cell.append_child(&button).ok();
                     }
@@ -178,6 +183,7 @@ impl ReportView {
                 row.append_child(&cell).ok();
             }
         }
+        first_tab_stop(table, CELL);
     }
 
     /// The digits `truth` that `tally` read as `answer`, as the network saw them.
@@ -204,6 +210,10 @@ impl ReportView {
             if let Some(canvas) = canvas {
                 canvas.set_width(IMAGE_SIDE as u32);
                 canvas.set_height(IMAGE_SIDE as u32);
+                name_image(
+                    &canvas,
+                    &format!("test digit {i}, a {truth} read as {answer}"),
+                );
                 if let Ok(ctx) = context_2d(&canvas) {
                     paint_input(&ctx, Some(&set.images.input(i)));
                 }

@@ -9,8 +9,8 @@ use web_sys::{
     HtmlProgressElement,
 };
 
-use crate::dom::{by_id, context_2d, paint_input};
-use crate::teaching::AdaptState;
+use crate::dom::{by_id, context_2d, name_image, paint_input};
+use crate::teach::AdaptState;
 
 const DOWNLOAD_NAME: &str = "mnist-cnn-personal.bpk";
 
@@ -100,6 +100,7 @@ impl TeachView {
             {
                 canvas.set_width(IMAGE_SIDE as u32);
                 canvas.set_height(IMAGE_SIDE as u32);
+                name_image(&canvas, &format!("your {}", example.label));
                 if let Ok(ctx) = context_2d(&canvas) {
                     paint_input(&ctx, Some(&example.input));
                 }

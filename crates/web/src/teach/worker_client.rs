@@ -5,38 +5,18 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use mnist_browser::messages::{TeachReply, TeachRequest, decode, encode};
+use mnist_browser::{Backend, js_error};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use mnist_browser::{js_error, object};
-
 /// The worker's loader, written by Trunk next to its wasm.
 const LOADER: &str = "mnist-teach_loader.js";
 
-/// What the worker says.
-pub enum Reply {
-    Progress {
-        step: usize,
-        steps: usize,
-        loss: Option<f32>,
-    },
-    Done {
-        weights: Vec<u8>,
-        ms: f64,
-        backend: String,
-    },
-    Failed(String),
-    /// The worker is listening (after a request made before that has been sent).
-    Ready,
-    /// The gradient saliency for request `id`.
-    Why {
-        id: u64,
-        scores: Vec<f32>,
-    },
-    /// A gradient could not be had.
-    WhyFailed(String),
-}
+/// What the page hears: the worker's reply, or why it stopped (it crashed, could not load,
+/// or said something unreadable).
+pub type Heard = Result<TeachReply, String>;
 
 /// A running worker and its handlers (kept alive with it).
 pub struct TeachWorker {
@@ -50,25 +30,25 @@ pub struct TeachWorker {
 
 impl TeachWorker {
     /// Starts the worker; `on_reply` hears from it, including a failure to load or a crash.
-    pub fn start(on_reply: impl Fn(Reply) + Clone + 'static) -> Result<Self, String> {
+    pub fn start(on_reply: impl Fn(Heard) + Clone + 'static) -> Result<Self, String> {
         let worker = Worker::new(LOADER).map_err(|e| js_error(&e))?;
         let waiting = Rc::new(RefCell::new(Some(None)));
         let heard = on_reply.clone();
         let (queue, target) = (waiting.clone(), worker.clone());
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if is_ready(&e.data()) {
+            let reply = decode::<TeachReply>(e.data())
+                .map_err(|why| format!("The teaching worker sent {why}."));
+            if let Ok(TeachReply::Ready) = reply {
                 let pending = queue.borrow_mut().take().flatten();
                 if let Some(request) = pending {
                     target.post_message(&request).ok();
                 }
-                heard(Reply::Ready);
-            } else if let Some(reply) = parse(&e.data()) {
-                heard(reply);
             }
+            heard(reply);
         });
         let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
             e.prevent_default();
-            on_reply(Reply::Failed(format!(
+            on_reply(Err(format!(
                 "The teaching worker stopped: {}.",
                 e.message()
             )));
@@ -83,15 +63,22 @@ impl TeachWorker {
         })
     }
 
-    /// Asks for the `shipped` weights adapted to `examples` (as `mnist_model::personal`
-    /// bytes), on WebGPU if `webgpu`; held back until the worker's wasm is listening.
-    pub fn adapt(&self, shipped: &[u8], examples: &[u8], webgpu: bool) -> Result<(), String> {
-        let request: JsValue = object(&[
-            ("weights", js_sys::Uint8Array::from(shipped).into()),
-            ("examples", js_sys::Uint8Array::from(examples).into()),
-            ("backend", if webgpu { "webgpu" } else { "cpu" }.into()),
-        ])
-        .into();
+    /// Asks for job `job`: the `shipped` weights adapted to `examples` (as
+    /// `mnist_model::personal` bytes) on `backend`; held back until the worker's wasm is
+    /// listening.
+    pub fn adapt(
+        &self,
+        job: u32,
+        shipped: &[u8],
+        examples: &[u8],
+        backend: Backend,
+    ) -> Result<(), String> {
+        let request = encode(&TeachRequest::Adapt {
+            job,
+            weights: shipped.to_vec(),
+            examples: examples.to_vec(),
+            backend,
+        })?;
         if let Some(pending) = self.waiting.borrow_mut().as_mut() {
             *pending = Some(request);
             return Ok(());
@@ -104,70 +91,28 @@ impl TeachWorker {
         self.waiting.borrow().is_none()
     }
 
-    /// Asks for the gradient saliency of `input` for `digit` (request `id`), with `weights`
-    /// when the worker does not have the page's current ones.
+    /// Asks for the gradient saliency of `input` for `digit` (request `id`) on `backend`, with
+    /// `weights` when the worker does not have the page's current ones.
     pub fn explain(
         &self,
         id: u64,
         input: &[f32],
         digit: usize,
-        webgpu: bool,
+        backend: Backend,
         weights: Option<&[u8]>,
     ) -> Result<(), String> {
-        let request = object(&[
-            ("kind", "why".into()),
-            ("id", (id as f64).into()),
-            ("input", js_sys::Float32Array::from(input).into()),
-            ("digit", (digit as f64).into()),
-            ("backend", if webgpu { "webgpu" } else { "cpu" }.into()),
-        ]);
-        if let Some(weights) = weights {
-            let weights = js_sys::Uint8Array::from(weights);
-            js_sys::Reflect::set(&request, &"weights".into(), &weights).ok();
-        }
+        let request = encode(&TeachRequest::Why {
+            id,
+            input: input.to_vec(),
+            digit: digit as u32,
+            backend,
+            weights: weights.map(<[u8]>::to_vec),
+        })?;
         self.worker.post_message(&request).map_err(|e| js_error(&e))
     }
 
     /// Stops it at once, whatever it is doing.
     pub fn terminate(&self) {
         self.worker.terminate();
-    }
-}
-
-fn is_ready(data: &JsValue) -> bool {
-    js_sys::Reflect::get(data, &"kind".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .is_some_and(|k| k == "ready")
-}
-
-fn parse(data: &JsValue) -> Option<Reply> {
-    let get = |key: &str| js_sys::Reflect::get(data, &key.into()).ok();
-    let number = |key: &str| get(key).and_then(|v| v.as_f64());
-    let text = |key: &str| get(key).and_then(|v| v.as_string()).unwrap_or_default();
-    match text("kind").as_str() {
-        "progress" => Some(Reply::Progress {
-            step: number("step")? as usize,
-            steps: number("steps")? as usize,
-            loss: number("loss").map(|l| l as f32),
-        }),
-        "done" => Some(Reply::Done {
-            weights: get("weights")?
-                .dyn_into::<js_sys::Uint8Array>()
-                .ok()?
-                .to_vec(),
-            ms: number("ms").unwrap_or(0.0),
-            backend: text("backend"),
-        }),
-        "error" => Some(Reply::Failed(text("message"))),
-        "why" => Some(Reply::Why {
-            id: number("id")? as u64,
-            scores: get("scores")?
-                .dyn_into::<js_sys::Float32Array>()
-                .ok()?
-                .to_vec(),
-        }),
-        "why-error" => Some(Reply::WhyFailed(text("message"))),
-        _ => None,
     }
 }

@@ -1,5 +1,10 @@
 //! Everything the page shows about the answer, through the stable `data-*` hooks that the
-//! browser tests read.
+//! browser tests read. It owns the views of each part of the page; `number` is the answer
+//! for a whole number.
+
+pub mod number;
+
+use std::cell::RefCell;
 
 use mnist_model::personal::{KEY_ADAPTED_FROM, KEY_EXAMPLES};
 use mnist_model::weights::WeightsInfo;
@@ -8,13 +13,14 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlElement, HtmlSelectElement};
 
 use crate::dom::{by_id, context_2d, paint_input, percent};
+use crate::engine::preference::Preference;
+use crate::engine::timing::Timings;
 use crate::engine::{Answer, Backend};
-use crate::engine_choice::{Preference, Timings};
-use crate::layers_view::LayersView;
-use crate::number_view::NumberView;
-use crate::report_view::ReportView;
-use crate::teach_view::TeachView;
-use crate::why_view::WhyView;
+use crate::inside::layers::LayersView;
+use crate::inside::why::WhyView;
+use crate::report::view::ReportView;
+use crate::teach::view::TeachView;
+use number::NumberView;
 
 /// `body[data-state]`: where the page as a whole stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +73,11 @@ pub struct View {
     digit: Element,
     confidence: Element,
     bars: Vec<HtmlElement>,
+    /// Each bar's value as text, for screen readers.
+    bar_values: Vec<Element>,
+    /// The polite live region, and what it said last.
+    announce: Element,
+    announced: RefCell<String>,
     preview: CanvasRenderingContext2d,
     status: Element,
     engine: HtmlSelectElement,
@@ -95,6 +106,15 @@ impl View {
                     .and_then(|e| e.dyn_into::<HtmlElement>().ok())
                     .ok_or_else(|| format!("#probabilities has no bar for {d}"))
             })
+            .collect::<Result<Vec<HtmlElement>, _>>()?;
+        let bar_values = bars
+            .iter()
+            .map(|bar| {
+                bar.query_selector(".visually-hidden")
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| "a bar of #probabilities has no value text".to_string())
+            })
             .collect::<Result<_, _>>()?;
         Ok(Self {
             body: document.body().ok_or("the page has no body")?,
@@ -102,6 +122,9 @@ impl View {
             digit: by_id(document, "digit")?,
             confidence: by_id(document, "confidence")?,
             bars,
+            bar_values,
+            announce: by_id(document, "announce")?,
+            announced: RefCell::default(),
             preview: context_2d(&by_id(document, "preview")?)?,
             status: by_id(document, "status")?,
             engine: by_id(document, "engine")?,
@@ -182,6 +205,22 @@ impl View {
         self.set_state(PageState::Error);
     }
 
+    /// Says the answer shown, once, through the polite live region: the digit or the number,
+    /// and "not sure" when it is. Called when an answer has settled, never while drawing.
+    pub fn announce(&self) {
+        let shown = self.digit.text_content().unwrap_or_default();
+        let said = self.confidence.text_content().unwrap_or_default();
+        let text = match shown.as_str() {
+            "–" => String::new(),
+            "?" => format!("Not sure. {said}"),
+            _ => format!("{shown}: {said}"),
+        };
+        if *self.announced.borrow() != text {
+            self.announce.set_text_content(Some(&text));
+            *self.announced.borrow_mut() = text;
+        }
+    }
+
     /// Whether the shown answer lags behind the drawing.
     pub fn set_busy(&self, busy: bool) {
         self.prediction
@@ -241,9 +280,10 @@ impl View {
             self.digit.set_text_content(Some(&shown));
             self.confidence.set_text_content(Some(&said));
         }
-        for (bar, p) in self.bars.iter().zip(first.probabilities) {
+        for (digit, (bar, p)) in self.bars.iter().zip(first.probabilities).enumerate() {
             bar.set_attribute("data-p", &format!("{p:.4}")).ok();
             bar.style().set_property("--p", &format!("{p:.4}")).ok();
+            self.bar_values[digit].set_text_content(Some(&format!("{digit}: {}", percent(p, 0))));
         }
         paint_input(&self.preview, Some(&first_digit.input));
     }
@@ -257,9 +297,10 @@ impl View {
         self.prediction.set_attribute("data-count", "0").ok();
         self.digit.set_text_content(Some("–"));
         self.confidence.set_text_content(Some(hint));
-        for bar in &self.bars {
+        for (digit, bar) in self.bars.iter().enumerate() {
             bar.set_attribute("data-p", "0").ok();
             bar.style().set_property("--p", "0").ok();
+            self.bar_values[digit].set_text_content(Some(&format!("{digit}: 0%")));
         }
         paint_input(&self.preview, None);
         self.number.clear();

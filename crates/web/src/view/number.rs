@@ -5,7 +5,7 @@ use mnist_model::{Digit, IMAGE_SIDE};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlCanvasElement, HtmlElement};
 
-use crate::dom::{by_id, context_2d, paint_input, percent};
+use crate::dom::{by_id, context_2d, name_image, paint_input, percent};
 use crate::engine::Answer;
 
 pub struct NumberView {
@@ -105,6 +105,7 @@ impl NumberView {
         {
             canvas.set_width(IMAGE_SIDE as u32);
             canvas.set_height(IMAGE_SIDE as u32);
+            name_image(&canvas, "the digit as the network sees it");
             if let Ok(ctx) = context_2d(&canvas) {
                 paint_input(&ctx, Some(&digit.input));
             }
