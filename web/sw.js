@@ -1,22 +1,37 @@
-// The offline copy of the app. Every file the page needs to answer is cached together under one
-// version, the content hash of the build (written here by scripts/stamp-service-worker.sh), so
-// the page is never a mix of two builds: a new build or new weights change this file, the
-// browser installs it on the next online visit, and only once all its files are in does it
-// replace the previous copy.
+// The offline copy of the app, and the guarantee that a visit never mixes two builds. Every file
+// of a build is cached together under one version, the content hash of the build (written here
+// by scripts/stamp-service-worker.sh): what the page needs to answer, and what it fetches later
+// (the teaching worker, its replay digits, the report card's test set). A new build installs
+// beside the copy in use and waits: pages already open keep being served the build they
+// started with, from its own cache, even after the server has moved on. It takes over when
+// every page of the old build has closed, or at once when a page asks (its "Update ready —
+// reload" button), and only then is the old copy deleted.
 const VERSION = 'unstamped';
 const CACHE = `mnist-${VERSION}`;
 const APP_FILES = [
   './', 'boot.js', 'engine-worker.js', 'mnist-web.js', 'mnist-web_bg.wasm', 'style.css', 'model/mnist-cnn.bpk',
   'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
 ];
+const LATER_FILES = [
+  'mnist-teach_loader.js', 'mnist-teach.js', 'mnist-teach_bg.wasm',
+  'replay/replay-images-idx3-ubyte.gz', 'replay/replay-labels-idx1-ubyte.gz',
+  'testset/t10k-images-idx3-ubyte.gz', 'testset/t10k-labels-idx1-ubyte.gz',
+];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     // Straight from the server, not the HTTP cache, which may hold the previous build.
-    await cache.addAll(APP_FILES.map((url) => new Request(url, { cache: 'reload' })));
-    await self.skipWaiting();
+    await cache.addAll([...APP_FILES, ...LATER_FILES].map((url) => new Request(url, { cache: 'reload' })));
   })());
+});
+
+// A page of the previous build asks to switch ("Update ready — reload"): take over now. A page
+// of this very build, loaded before this copy was in, asks to be served by it (pages of any
+// other build are never taken over).
+self.addEventListener('message', (event) => {
+  if (event.data === 'activate') self.skipWaiting();
+  if (event.data?.claim === VERSION) event.waitUntil(self.clients.claim());
 });
 
 self.addEventListener('activate', (event) => {
@@ -24,22 +39,17 @@ self.addEventListener('activate', (event) => {
     for (const name of await caches.keys()) {
       if (name.startsWith('mnist-') && name !== CACHE) await caches.delete(name);
     }
-    await self.clients.claim();
   })());
 });
 
-// The app's files from this version's cache; the page itself whatever its query (`?weights=`,
-// `?test-limit=`). Anything else (the report card's test set) from the network, kept for
-// offline use once fetched.
+// This build's files from its cache; the page itself whatever its query (`?weights=`,
+// `?test-limit=`). Anything else from the network.
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
-    if (cached) return cached;
-    const response = await fetch(request);
-    if (response.ok && !new URL(request.url).search) cache.put(request, response.clone());
-    return response;
+    return cached ?? fetch(request);
   })());
 });

@@ -1,9 +1,11 @@
 // Offline and installable, in headless Chromium: after one visit the page loads, gets ready and
-// recognises a drawing with its server gone; a new build with new weights replaces the offline
-// copy whole on the next online visit; the manifest makes it an installable app.
+// recognises a drawing with its server gone; a new build with new weights installs beside the
+// offline copy, is offered ("Update ready — reload") and replaces it whole; a page open when the
+// server moves to a new build keeps teaching and testing on its own; the manifest makes it an
+// installable app.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +28,9 @@ after(async () => {
 
 const body = (page) => page.evaluate(() => ({ ...document.body.dataset, checksum: document.querySelector('#model-info').dataset.checksum }));
 const cacheNames = (page) => page.evaluate(() => caches.keys());
-const version = () => readFileSync(join(dir, 'sw.js'), 'utf8').match(/^const VERSION = '(\w+)';/m)[1];
+const version = (build = dir) => readFileSync(join(build, 'sw.js'), 'utf8').match(/^const VERSION = '(\w+)';/m)[1];
+/** The build a page runs (stamped with its service worker's version). */
+const build = (page) => page.evaluate(() => document.querySelector('meta[name="build"]')?.content);
 
 async function drawOne(page) {
   await page.click('button#clear');
@@ -62,18 +66,17 @@ test('after one visit the page works offline, and a new build replaces the offli
   assert.notEqual(version(), oldVersion);
   server = await serve({}, { root: dir, port });
   try {
-    // This visit is served by the old copy while the new one installs, whole, beside it ...
+    // This visit is served by the old copy while the new one installs, whole, beside it, and
+    // is then offered ...
     await page.reload();
     await settled(page);
     assert.equal((await body(page)).checksum, online.checksum);
-    const wanted = JSON.stringify([`mnist-${version()}`]);
-    for (let i = 0; JSON.stringify(await cacheNames(page)) !== wanted; i++) {
-      assert.ok(i < 600, `the new copy never replaced the old: ${await cacheNames(page)}`);
-      await page.waitForTimeout(100);
-    }
-    // ... and the next one runs the new build and its weights, offline too.
-    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.update === 'ready', null, { timeout: 60_000 });
+    assert.equal((await cacheNames(page)).length, 2, 'the new copy waits beside the old');
+    // ... and taken: the page reloads into the new build and its weights, offline too.
+    await Promise.all([page.waitForNavigation(), page.click('#update')]);
     await settled(page);
+    assert.deepEqual(await cacheNames(page), [`mnist-${version()}`]);
     const updated = await body(page);
     assert.equal(updated.state, 'ready');
     assert.notEqual(updated.checksum, online.checksum);
@@ -85,6 +88,59 @@ test('after one visit the page works offline, and a new build replaces the offli
   } finally {
     await server.close();
     await context.close();
+  }
+});
+
+test('a page open when the server moves to a new build teaches and tests on the build it started with', async () => {
+  // Build A, served and opened; its offline copy holds every file it may fetch later.
+  const own = mkdtempSync(join(tmpdir(), 'mnist-builds-'));
+  cpSync(DIST, own, { recursive: true });
+  let server = await serve({}, { root: own });
+  const { port } = server;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
+    await page.goto(`${server.url}?test-limit=300`);
+    await settled(page);
+    await page.waitForFunction(() => document.body.dataset.offline === 'ready' && navigator.serviceWorker.controller);
+    const buildA = await build(page);
+
+    // Build B: other weights, and a teaching worker and test set that A could not use (had A
+    // fetched them from the server, teaching and the report card would fail).
+    await server.close();
+    execFileSync(TRAINER, ['convert', '--weights', WEIGHTS, '--precision', 'f16', '--out', join(own, 'model', 'mnist-cnn.bpk')]);
+    writeFileSync(join(own, 'mnist-teach_bg.wasm'), 'not the teaching worker of build A');
+    writeFileSync(join(own, 'testset', 't10k-images-idx3-ubyte.gz'), 'not the test set of build A');
+    execFileSync('sh', [join(ROOT, 'scripts', 'stamp-service-worker.sh'), own]);
+    server = await serve({}, { root: own, port });
+
+    await page.click('#teach summary');
+    await page.click('#clear');
+    await draw(page, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(page));
+    await answer(page);
+    await page.click('button[data-teach="1"]');
+    await page.click('#adapt');
+    await page.waitForFunction(() => document.body.dataset.adapt !== 'running', null, { timeout: 300_000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.adapt), 'done', await page.textContent('#teach-message'));
+    await page.click('#report-card summary');
+    await page.click('#run-test-set');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#report').dataset.state), null, { timeout: 300_000 });
+    assert.equal(await page.evaluate(() => document.querySelector('#report').dataset.state), 'done', await page.textContent('#report-summary'));
+    assert.equal(await build(page), buildA);
+
+    // Once the page of build A has closed, the next load is build B.
+    await page.close();
+    const next = await context.newPage();
+    for (let i = 0; i < 20 && await build(next) !== version(own); i++) {
+      await next.goto(server.url);
+      await settled(next);
+    }
+    assert.equal(await build(next), version(own), 'the next load runs build B');
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(own, { recursive: true, force: true });
   }
 });
 

@@ -231,7 +231,7 @@ async fn adopt(app: &Shared, bytes: Rc<Vec<u8>>) {
     say(
         app,
         &format!(
-            "Adapted to your {count} example{}: your personal model answers now.{kept}",
+            "Adapted to your {count} example{}.{kept}",
             if count == 1 { "" } else { "s" }
         ),
     );
