@@ -62,7 +62,7 @@ def paths(text, here):
     found = []
     for tree in re.findall(r"\buse\s+([^;]+);", text):
         found += expand(tree)
-    found += re.findall(r"\bcrate(?:::\w+)+", text)
+    found += re.findall(r"\bcrate(?:::\w+)+", re.sub(r"\buse\s+[^;]+;", "", text))
     out = []
     for p in found:
         segs = [s for s in p.split("::") if s]

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use mnist_model::IMAGE_PIXELS;
 
 use crate::clock::now;
+// Up to the folder's root, on purpose: it times the engines the root defines.
 use crate::engine::Engine;
 
 /// Timed answers per engine, after one untimed; the median decides.

@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+// Up to the folder's root, on purpose: the worker holds the same `Engine`s the page does.
 use crate::engine::{Engine, Readout};
 
 thread_local! {

@@ -10,6 +10,7 @@ use web_sys::{
 };
 
 use crate::dom::{by_id, context_2d, name_image, paint_input};
+// Up to the folder's root, on purpose: the view shows the state the root defines.
 use crate::teach::AdaptState;
 
 const DOWNLOAD_NAME: &str = "mnist-cnn-personal.bpk";
