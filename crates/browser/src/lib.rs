@@ -1,15 +1,18 @@
 //! The browser's APIs as the page and its workers use them, in one place for both wasm crates
 //! (`mnist-web`, which runs in the page and again as its engine worker, and `mnist-teach`, the
 //! teaching worker): fetching same-origin bytes, reading a response's body, readable
-//! JavaScript errors, the messages between the page and its workers ([`messages`]), and the
-//! start-up every wasm module holding Burn needs ([`run_constructors`]).
+//! JavaScript errors, the messages between the page and its workers ([`messages`]) and a
+//! worker's ends of them ([`listen_to_page`], [`post_to_page`]), and the start-up every wasm
+//! module holding Burn needs ([`run_constructors`]).
 
 mod backend;
 mod constructors;
 pub mod messages;
+mod worker_scope;
 
 pub use backend::Backend;
 pub use constructors::run_constructors;
+pub use worker_scope::{listen_to_page, post_to_page};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

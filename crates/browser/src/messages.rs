@@ -38,6 +38,18 @@ pub enum EngineRequest {
     Release { engine: u32 },
 }
 
+impl EngineRequest {
+    /// Its number; `None` for a release, which has no reply.
+    pub fn id(&self) -> Option<u32> {
+        match self {
+            EngineRequest::Load { id, .. }
+            | EngineRequest::Forward { id, .. }
+            | EngineRequest::Kernels { id, .. } => Some(*id),
+            EngineRequest::Release { .. } => None,
+        }
+    }
+}
+
 /// What the engine worker answers.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

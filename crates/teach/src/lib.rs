@@ -11,26 +11,16 @@
 mod job;
 mod why;
 
-use mnist_browser::messages::{TeachReply, TeachRequest, decode, encode};
-use wasm_bindgen::JsCast;
+use mnist_browser::messages::{TeachReply, TeachRequest, decode};
+use mnist_browser::{listen_to_page, post_to_page};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 #[wasm_bindgen(start)]
 pub fn main() {
     mnist_browser::run_constructors();
     console_error_panic_hook::set_once();
-    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
-        return;
-    };
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        spawn_local(handle(event.data()));
-    });
-    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
-    onmessage.forget();
-    post(&TeachReply::Ready);
+    listen_to_page(handle);
+    post_to_page(&TeachReply::Ready);
 }
 
 /// Answers one request from the page.
@@ -54,24 +44,11 @@ async fn handle(data: JsValue) {
             backend,
         }) => {
             let done = match job::Request::new(job, weights, &examples, backend) {
-                Ok(request) => job::run(request, post).await,
+                Ok(request) => job::run(request, post_to_page).await,
                 Err(message) => Err(message),
             };
             done.unwrap_or_else(|message| TeachReply::Failed { job, message })
         }
     };
-    post(&reply);
-}
-
-/// Sends a message to the page.
-fn post(reply: &TeachReply) {
-    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
-        return;
-    };
-    match encode(reply) {
-        Ok(message) => {
-            scope.post_message(&message).ok();
-        }
-        Err(message) => web_sys::console::error_1(&message.into()),
-    }
+    post_to_page(&reply);
 }

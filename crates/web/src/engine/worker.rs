@@ -8,12 +8,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use mnist_browser::Backend;
-use mnist_browser::messages::{EngineReply, EngineRequest, decode, encode};
+use mnist_browser::messages::{EngineReply, EngineRequest, decode};
+use mnist_browser::{listen_to_page, post_to_page};
 use mnist_model::IMAGE_PIXELS;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 // Up to the folder's root, on purpose: the worker holds the same `Engine`s the page does.
 use crate::engine::{Engine, Readout};
@@ -26,16 +24,8 @@ thread_local! {
 /// Starts listening to the page; called by `web/engine-worker.js` once the wasm is in.
 #[wasm_bindgen]
 pub fn engine_worker() {
-    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
-        return;
-    };
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        spawn_local(handle(event.data()));
-    });
-    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
-    onmessage.forget();
-    post(&EngineReply::Listening);
+    listen_to_page(handle);
+    post_to_page(&EngineReply::Listening);
 }
 
 async fn handle(data: JsValue) {
@@ -47,7 +37,7 @@ async fn handle(data: JsValue) {
     let request = match decode::<EngineRequest>(data) {
         Ok(request) => request,
         Err(message) => {
-            return post(&EngineReply::Error {
+            return post_to_page(&EngineReply::Error {
                 id: raw_id,
                 message: format!("the engine worker could not read a request: {message}"),
             });
@@ -94,7 +84,7 @@ async fn handle(data: JsValue) {
             return;
         }
     };
-    post(&reply.unwrap_or_else(|message| EngineReply::Error { id, message }));
+    post_to_page(&reply.unwrap_or_else(|message| EngineReply::Error { id, message }));
 }
 
 /// Loads engine `id`: what its file says about itself and its novelty limit, which the page
@@ -129,17 +119,4 @@ fn find(id: u32) -> Option<Rc<Engine>> {
 
 fn unknown() -> String {
     "the engine worker has no such engine".into()
-}
-
-/// Sends a message to the page.
-fn post(reply: &EngineReply) {
-    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
-        return;
-    };
-    match encode(reply) {
-        Ok(message) => {
-            scope.post_message(&message).ok();
-        }
-        Err(message) => web_sys::console::error_1(&message.into()),
-    }
 }

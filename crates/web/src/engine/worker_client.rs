@@ -194,12 +194,7 @@ impl EngineWorker {
 
     /// Sends a numbered request; its reply, or why there is none.
     fn request(&self, request: EngineRequest) -> impl Future<Output = Outcome> + use<> {
-        let id = match &request {
-            EngineRequest::Load { id, .. }
-            | EngineRequest::Forward { id, .. }
-            | EngineRequest::Kernels { id, .. } => *id,
-            EngineRequest::Release { .. } => STARTED,
-        };
+        let id = request.id().unwrap_or(STARTED);
         let reply = self.wait_for(id);
         let sent = match self.stopped.borrow().clone() {
             Some(why) => Err(why),
