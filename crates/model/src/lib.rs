@@ -16,6 +16,9 @@
 //!   feature `autodiff`, which the page's own build leaves out);
 //! - [`personal`]: the taught examples as bytes, and the adapted network as a weights file;
 //! - [`augment`]: the random transformations training applies to its images;
+//! - [`training`]: one training step of the whole network, and the seed's recipe (feature
+//!   `autodiff`), for the trainer and for training in the page;
+//! - [`readback`]: values read back from a device without blocking (what a browser needs);
 //!
 //! It computes on whatever Burn device it is handed and reads no files: loading and saving
 //! belong to the trainer and the page.
@@ -33,6 +36,7 @@ pub mod novelty;
 pub mod number;
 pub mod personal;
 pub mod preprocess;
+pub mod readback;
 pub mod recogniser;
 pub mod saliency;
 pub mod segment;

@@ -1,5 +1,5 @@
 //! Personal weights: what the page makes when a user teaches it their handwriting (see
-//! [`crate::adapt`]). The examples they taught, in the compact form the page stores and hands
+//! [`crate::adapt`]), or trains a network of their own in it. The examples they taught, in the compact form the page stores and hands
 //! to its teaching worker, and the adapted network as a weights file like the shipped one, which
 //! says what it was adapted from.
 
@@ -16,6 +16,9 @@ use crate::{Cnn, IMAGE_PIXELS, NUM_CLASSES};
 pub const KEY_ADAPTED_FROM: &str = "adapted_from";
 /// Metadata of personal weights: how many of the user's examples they learnt.
 pub const KEY_EXAMPLES: &str = "personal_examples";
+/// Metadata of a network trained from random weights in the page ("Train it yourself"): how
+/// it was trained.
+pub const KEY_TRAINED_IN_PAGE: &str = "trained_in_page";
 
 /// Bytes of one stored example: its label, then its input as 784 grey levels.
 pub const EXAMPLE_BYTES: usize = 1 + IMAGE_PIXELS;

@@ -1,16 +1,58 @@
 //! One training step of the network on a batch: forward, cross-entropy, backward, Adam. The
-//! trainer calls it, and so can anything that trains the network in the page. Reading the loss
+//! trainer calls it, and so does the page when it trains the network itself. Reading the loss
 //! back is the caller's (natively a plain read; in a browser on WebGPU it must be asynchronous),
 //! and so is the choice to apply the update: [`Forward::update`] when the loss is finite,
 //! [`Forward::skip`] otherwise.
+//!
+//! Also the seed's recipe, which both follow: Adam at [`LEARNING_RATE`], batches of
+//! [`BATCH_SIZE`], each epoch's order and each step's dropout drawn from the run's seed, so
+//! that a run can be repeated exactly, and resumed, natively or in the page.
 
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Int, Tensor, TensorData};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::{Cnn, NUM_CLASSES};
+
+/// The seed's learning rate (Adam's usual).
+pub const LEARNING_RATE: f64 = 1e-3;
+/// The seed's images per optimiser step.
+pub const BATCH_SIZE: usize = 128;
+
+/// The seed's optimiser: Adam with its usual settings.
+pub fn optimizer() -> ModuleOptimizer {
+    AdamConfig::new().init()
+}
+
+/// Epoch `epoch`'s random numbers in a run seeded `seed`, and the order it visits `n` training
+/// digits in (the same numbers go on to draw the epoch's augmentation). The generator is
+/// Xoshiro256++ everywhere, what rand's `SmallRng` is on 64-bit machines, so that runs from
+/// before keep their order and the page (wasm32) visits the digits as the trainer does.
+pub fn epoch_order(seed: u64, epoch: usize, n: usize) -> (Vec<usize>, Xoshiro256PlusPlus) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(seed, epoch as u64));
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rng);
+    (order, rng)
+}
+
+/// The seed of the device's generator (dropout) for step `step` of epoch `epoch`: seeded per
+/// step, every step is reproducible on its own, which is what lets a resumed run match exactly.
+pub fn step_seed(seed: u64, epoch: usize, step: usize) -> u64 {
+    mix(mix(seed, epoch as u64), step as u64)
+}
+
+/// Mixes two numbers into a well-spread seed (SplitMix64 finaliser).
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_add(0x9e37_79b9_7f4a_7c15).rotate_left(17);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
 
 /// Weight of the non-digits' loss beside the digits' (outlier exposure's usual 0.5).
 const NON_DIGIT_WEIGHT: f64 = 0.5;
@@ -89,6 +131,16 @@ fn argmax(values: &[f32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs trained before the generator was named explicitly visited their digits in this order.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn epochs_keep_the_order_small_rng_gave_them_on_64_bit_machines() {
+        let mut small = rand::rngs::SmallRng::seed_from_u64(mix(42, 3));
+        let mut order: Vec<usize> = (0..1000).collect();
+        order.shuffle(&mut small);
+        assert_eq!(epoch_order(42, 3, 1000).0, order);
+    }
 
     #[test]
     fn rows_that_name_their_label_are_counted() {

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use burn::module::Module;
-use mnist_model::Cnn;
+use mnist_model::{Cnn, training};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand::seq::SliceRandom;
@@ -16,7 +16,6 @@ use serde::Serialize;
 use crate::backend::Compute;
 use crate::evaluate::evaluate;
 use crate::mnist;
-use crate::run::optimizer;
 use crate::step::train_step;
 
 /// The figures of one timed epoch; field names follow the Keras script's output.
@@ -47,7 +46,7 @@ pub fn epoch(
     let train_device = device.clone().autodiff();
     train_device.seed(0);
     let mut model = Cnn::new(&train_device);
-    let mut optimizer = optimizer();
+    let mut optimizer = training::optimizer();
     let mut order: Vec<usize> = (0..train.len()).collect();
     order.shuffle(&mut SmallRng::seed_from_u64(0));
 

@@ -11,12 +11,12 @@ use burn::optim::ModuleOptimizer;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 use burn::tensor::Device;
-use mnist_model::Cnn;
+use mnist_model::{Cnn, training};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic;
 use crate::hash::sha256_hex;
-use crate::run::{EpochMetrics, RunDir, TrainConfig, optimizer};
+use crate::run::{EpochMetrics, RunDir, TrainConfig};
 
 const STATE: &str = "state.json";
 
@@ -116,7 +116,7 @@ pub fn load(out: &Path, device: &Device) -> Result<Option<(Cnn, ModuleOptimizer,
     };
     let record = ModuleRecord::from_bytes(read(&state.model_file, &state.model_sha256)?)?;
     let model = Cnn::new(device).try_load_record(record)?;
-    let optimizer = optimizer()
+    let optimizer = training::optimizer()
         .from_bytes(read(&state.optimizer_file, &state.optimizer_sha256)?)
         .context("cannot restore the optimizer state")?;
     Ok(Some((model, optimizer, state)))

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use burn::optim::{AdamConfig, ModuleOptimizer};
 use mnist_model::Cnn;
 use mnist_model::augment::PenAugmentation;
 use serde::{Deserialize, Serialize};
@@ -201,11 +200,6 @@ impl RunDir {
     pub fn card(&self) -> PathBuf {
         self.0.join(format!("{WEIGHTS_STEM}.json"))
     }
-}
-
-/// The optimizer of every run (the seed's Adam), so that a checkpoint's state fits it.
-pub fn optimizer() -> ModuleOptimizer {
-    AdamConfig::new().init()
 }
 
 #[cfg(test)]

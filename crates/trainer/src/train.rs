@@ -11,16 +11,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mnist_model::Cnn;
 use mnist_model::augment::{Augmentation, Elastic, Outliers, PenAugmentation};
 use mnist_model::network::images_tensor;
-use rand::SeedableRng;
-use rand::rngs::SmallRng;
-use rand::seq::SliceRandom;
+use mnist_model::training;
 
 use crate::backend::Backend;
 use crate::checkpoint::{self, State};
 use crate::curves;
 use crate::evaluate::evaluate;
 use crate::mnist;
-use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, optimizer};
+use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig};
 use crate::step::train_step;
 use crate::weights_file;
 use crate::writers;
@@ -84,7 +82,7 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
                 Some(path) => weights_file::load(path, &train_device)?.model,
                 None => Cnn::new(&train_device),
             };
-            (model, optimizer(), Vec::new(), 1)
+            (model, training::optimizer(), Vec::new(), 1)
         }
     };
 
@@ -97,16 +95,13 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     let outliers = (config.outliers > 0.0).then(|| Outliers::new(config.outliers));
     for epoch in first_epoch..=config.epochs {
         let started = Instant::now();
-        let mut rng = SmallRng::seed_from_u64(mix(config.seed, epoch as u64));
-        let mut order: Vec<usize> = (0..train_set.len()).collect();
-        order.shuffle(&mut rng);
+        let (order, mut rng) = training::epoch_order(config.seed, epoch, train_set.len());
         let batches = order.len().div_ceil(config.batch_size);
         let bar = progress_bar(batches, epoch, config.epochs);
         let (mut loss_sum, mut correct, mut seen) = (0.0f64, 0usize, 0usize);
         for (step, chunk) in order.chunks(config.batch_size).enumerate() {
-            // Dropout draws from the device's generator: seeding it per step makes every
-            // step reproducible on its own, which is what lets a resumed run match exactly.
-            train_device.seed(mix(mix(config.seed, epoch as u64), step as u64));
+            // Dropout draws from the device's generator.
+            train_device.seed(training::step_seed(config.seed, epoch, step));
             let mut non_digits = Vec::new();
             let (mut images, labels) = train_set.batch_with(chunk, &device, |inputs, labels| {
                 if let Some(pen) = &pen {
@@ -191,14 +186,6 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
         history,
         train_images: train_set.len(),
     })
-}
-
-/// Mixes two numbers into a well-spread seed (SplitMix64 finaliser).
-fn mix(a: u64, b: u64) -> u64 {
-    let mut z = a ^ b.wrapping_add(0x9e37_79b9_7f4a_7c15).rotate_left(17);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 fn progress_bar(batches: usize, epoch: usize, epochs: usize) -> ProgressBar {
