@@ -1,7 +1,9 @@
 // The offline copy of the app, and the guarantee that a visit never mixes two builds. Every file
 // of a build is cached together under one version, the content hash of the build (written here
 // by scripts/stamp-service-worker.sh): what the page needs to answer, and what it fetches later
-// (the teaching worker, its replay digits, the report card's test set). A new build installs
+// (the teaching worker, its replay digits, the report card's test set), and the training
+// digits once a visit has fetched them (9.9 MB that only training needs: not fetched ahead,
+// kept when fetched, so that training works offline afterwards). A new build installs
 // beside the copy in use and waits: pages already open keep being served the build they
 // started with, from its own cache, even after the server has moved on. It takes over when
 // every page of the old build has closed, or at once when a page asks (its "Update ready —
@@ -12,6 +14,8 @@ const APP_FILES = [
   './', 'boot.js', 'engine-worker.js', 'mnist-web.js', 'mnist-web_bg.wasm', 'style.css', 'model/mnist-cnn.bpk',
   'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
 ];
+// Kept when first fetched, then served from the cache like the rest.
+const ON_DEMAND = ['train/train-images-idx3-ubyte.gz', 'train/train-labels-idx1-ubyte.gz'];
 const LATER_FILES = [
   'mnist-teach_loader.js', 'mnist-teach.js', 'mnist-teach_bg.wasm',
   'replay/replay-images-idx3-ubyte.gz', 'replay/replay-labels-idx1-ubyte.gz',
@@ -43,13 +47,17 @@ self.addEventListener('activate', (event) => {
 });
 
 // This build's files from its cache; the page itself whatever its query (`?weights=`,
-// `?test-limit=`). Anything else from the network.
+// `?test-limit=`). Anything else from the network (the training digits then kept).
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
-    return cached ?? fetch(request);
+    if (cached) return cached;
+    const response = await fetch(request);
+    const path = new URL(request.url).pathname.split('/').slice(-2).join('/');
+    if (response.ok && ON_DEMAND.includes(path)) event.waitUntil(cache.put(request, response.clone()));
+    return response;
   })());
 });

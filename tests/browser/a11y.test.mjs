@@ -1,7 +1,8 @@
 // Accessibility checked by a real tool: axe-core (the npm package) injected into the release
 // build in headless Chromium, at WCAG 2.1 A and AA, in every state the page can be in (empty, a
 // digit, a number, "not sure", teaching with examples and after adapting, "Look inside" open,
-// the report card run, an error), in the light and the dark theme. Zero violations.
+// the report card run, "Train it yourself" open and after a run, an error), in the light and
+// the dark theme. Zero violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -116,6 +117,15 @@ for (const scheme of ['light', 'dark']) {
     await page.click('#run-test-set');
     await page.waitForFunction(() => document.querySelector('#report').dataset.state === 'done', null, { timeout: 300_000 });
     await expectClean(page, 'the report card run', scheme);
+
+    await page.goto(`${server.url}?train-digits=256&test-limit=100`);
+    await settled(page);
+    await page.click('#train-card summary');
+    await expectClean(page, '"Train it yourself" open', scheme);
+    await page.fill('#train-epochs', '1');
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.body.dataset.train === 'done', null, { timeout: 300_000 });
+    await expectClean(page, 'after training', scheme);
 
     const broken = await open(scheme, '?weights=model/missing.bpk');
     assert.equal(await broken.evaluate(() => document.body.dataset.state), 'error');

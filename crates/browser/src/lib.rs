@@ -1,6 +1,6 @@
 //! The browser's APIs as the page and its workers use them, in one place for both wasm crates
 //! (`mnist-web`, which runs in the page and again as its engine worker, and `mnist-teach`, the
-//! teaching worker): fetching same-origin bytes, reading a response's body, readable
+//! teaching worker): fetching same-origin bytes, reading a response's body, waiting a turn of the event loop ([`next_turn`], [`sleep`]), readable
 //! JavaScript errors, the messages between the page and its workers ([`messages`]) and a
 //! worker's ends of them ([`listen_to_page`], [`post_to_page`]), and the start-up every wasm
 //! module holding Burn needs ([`run_constructors`]).
@@ -24,6 +24,34 @@ extern "C" {
     /// function serves both.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str) -> js_sys::Promise;
+
+    /// The global `setTimeout`, the window's or the worker scope's.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn global_set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
+}
+
+/// Resolves on the next turn of the event loop, so that the messages and events waiting
+/// meanwhile are handled first. A message to itself rather than a timer: browsers hold a
+/// hidden tab's timers back to one a second or less, which would stall long work there (the
+/// report card, training) for no one's benefit.
+pub async fn next_turn() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            global_set_timeout(&resolve, 0);
+            return;
+        };
+        channel.port1().set_onmessage(Some(&resolve));
+        channel.port2().post_message(&JsValue::UNDEFINED).ok();
+    });
+    JsFuture::from(promise).await.ok();
+}
+
+/// Resolves after `ms` milliseconds, on a later turn of the event loop.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        global_set_timeout(&resolve, ms);
+    });
+    JsFuture::from(promise).await.ok();
 }
 
 /// The bytes at `url` (same origin), or why not (a network error, an HTTP status).

@@ -110,6 +110,50 @@ pub enum TeachRequest {
         #[serde(default, with = "serde_bytes")]
         weights: Option<Vec<u8>>,
     },
+    /// Train a fresh network from random weights.
+    Train(TrainRequest),
+    /// Pause, resume or stop training job `job`.
+    Control { job: u32, action: Control },
+}
+
+/// Training job `job`: a fresh network from random weights (`seed`) trained on the first
+/// `digits` of MNIST's 55,000 training digits, `epochs` times, on `backend`, by the seed's
+/// recipe (at learning rate `rate` instead, if given).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrainRequest {
+    pub job: u32,
+    pub digits: u32,
+    pub epochs: u32,
+    pub seed: u32,
+    #[serde(default)]
+    pub rate: Option<f64>,
+    pub backend: Backend,
+}
+
+/// What training job `job` made: this weights file, in `steps` steps and `ms` milliseconds
+/// on `backend`; `stopped` says why it ended before the last epoch, if it did, and
+/// `diverged` whether that was a loss that was no longer finite (the weights are then the
+/// last good ones).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TrainedNetwork {
+    pub job: u32,
+    #[serde(with = "serde_bytes")]
+    pub weights: Vec<u8>,
+    pub steps: u32,
+    pub ms: f64,
+    pub backend: Backend,
+    pub stopped: Option<String>,
+    pub diverged: bool,
+}
+
+/// What the page can ask of a training job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Control {
+    Pause,
+    Resume,
+    /// Stop after the current step, and hand back the network as it is.
+    Stop,
 }
 
 /// What the teaching worker says.
@@ -143,6 +187,49 @@ pub enum TeachReply {
     },
     /// Request `id` has no gradient.
     WhyFailed { id: u64, message: String },
+    /// Training job `job` has its digits and a fresh network on `backend`: `steps` steps of
+    /// `digits` digits each epoch.
+    TrainStarted {
+        job: u32,
+        backend: Backend,
+        digits: u32,
+        steps: u32,
+    },
+    /// Training job `job` took step `step` of `steps` (in epoch `epoch`): the batch's loss and
+    /// accuracy before the step, and the images per second since the start.
+    TrainStep {
+        job: u32,
+        epoch: u32,
+        step: u32,
+        steps: u32,
+        loss: f32,
+        accuracy: f32,
+        images_per_second: f32,
+    },
+    /// The first convolution's 32 filters (5×5 each) after step `step`.
+    TrainFilters {
+        job: u32,
+        step: u32,
+        #[serde(with = "floats")]
+        filters: Vec<f32>,
+    },
+    /// After epoch `epoch` (step `step`), the share of the 5,000 validation digits read right.
+    TrainValidated {
+        job: u32,
+        epoch: u32,
+        step: u32,
+        accuracy: f32,
+    },
+    /// Training job `job` carries on on another device (the GPU was lost), as `message` says.
+    TrainMoved {
+        job: u32,
+        backend: Backend,
+        message: String,
+    },
+    /// A training job's network.
+    Trained(TrainedNetwork),
+    /// Training job `job` failed; there is no new network.
+    TrainFailed { job: u32, message: String },
     /// A message it could not read.
     Unreadable { message: String },
 }
@@ -186,6 +273,31 @@ mod floats {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_training_request_is_one_flat_object() {
+        let request: TeachRequest = serde_json::from_str(
+            r#"{ "kind": "train", "job": 1, "digits": 256, "epochs": 1, "seed": 7, "backend": "cpu" }"#,
+        )
+        .unwrap();
+        let TeachRequest::Train(request) = request else {
+            panic!("not a training request: {request:?}");
+        };
+        assert_eq!((request.digits, request.rate), (256, None));
+    }
+
+    #[test]
+    fn a_training_control_reads_as_the_page_writes_it() {
+        let request: TeachRequest =
+            serde_json::from_str(r#"{ "kind": "control", "job": 2, "action": "pause" }"#).unwrap();
+        assert!(matches!(
+            request,
+            TeachRequest::Control {
+                job: 2,
+                action: Control::Pause
+            }
+        ));
+    }
+
     /// The engine worker's JavaScript loader reports a failed start as this object.
     #[test]
     fn the_loaders_error_is_an_engine_reply() {
@@ -221,7 +333,7 @@ mod tests {
             error.to_string().contains("not whole 32-bit floats"),
             "{error}"
         );
-        let unknown = serde_json::from_str::<TeachRequest>(r#"{ "kind": "train" }"#).unwrap_err();
+        let unknown = serde_json::from_str::<TeachRequest>(r#"{ "kind": "learn" }"#).unwrap_err();
         assert!(unknown.to_string().contains("unknown variant"), "{unknown}");
     }
 }

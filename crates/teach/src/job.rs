@@ -1,7 +1,7 @@
 //! One adapting job: the shipped network on the page's kind of device, the user's examples and
 //! the replay digits through its frozen layers, then the output layer's optimiser steps,
 //! reporting each one; the result is a personal weights file. Also what the worker's other
-//! requests share: the device, read-backs.
+//! requests share: the device and the clock.
 
 use std::cell::RefCell;
 
@@ -11,6 +11,7 @@ use mnist_browser::{Backend, fetch_bytes};
 use mnist_model::adapt::{AdaptConfig, Adapter, variants};
 use mnist_model::network::images_tensor;
 use mnist_model::personal::{Example, decode_examples, personal_weights};
+use mnist_model::readback::floats;
 use mnist_model::{Cnn, IMAGE_PIXELS, idx, weights};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
@@ -88,7 +89,7 @@ pub async fn run(request: Request, post: fn(&TeachReply)) -> Result<TeachReply, 
         if !adapter.done().is_multiple_of(READ_EVERY) && !adapter.finished() {
             continue;
         }
-        let loss = read(loss).await.map_err(lost)?[0];
+        let loss = floats(loss).await.map_err(lost)?[0];
         if !loss.is_finite() {
             return Err(format!(
                 "Adapting stopped: the loss became {loss} by step {}. The model is as it was.",
@@ -98,8 +99,8 @@ pub async fn run(request: Request, post: fn(&TeachReply)) -> Result<TeachReply, 
         post(&progress(job, adapter.done(), config.steps, Some(loss)));
     }
     let (weight, bias) = adapter.output();
-    let weight = read(weight.flatten::<1>(0, 1)).await.map_err(lost)?;
-    let bias = read(bias).await.map_err(lost)?;
+    let weight = floats(weight).await.map_err(lost)?;
+    let bias = floats(bias).await.map_err(lost)?;
     // The file is written from a CPU copy: below the output layer it is the shipped network.
     let cpu_base = if backend == Backend::Cpu {
         base
@@ -136,6 +137,11 @@ pub async fn device(wanted: Backend) -> (Device, Backend) {
         return (device, Backend::WebGpu);
     }
     (Device::flex(), Backend::Cpu)
+}
+
+/// Forgets the WebGPU device, which was lost: the next request asks for a new one.
+pub fn forget_webgpu() {
+    WEBGPU.with(|d| *d.borrow_mut() = None);
 }
 
 /// `base`'s dense features of `images`, a chunk at a time.
@@ -201,16 +207,6 @@ async fn load_replay() -> Result<Replay, String> {
     })
 }
 
-/// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
-pub async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
-    tensor
-        .into_data_async()
-        .await
-        .map_err(|e| format!("reading back failed ({e:?})"))?
-        .try_to_vec::<f32>()
-        .map_err(|e| format!("unexpected values: {e:?}"))
-}
-
 /// A read-back that failed while adapting: the device is gone (a GPU lost).
 fn lost(reason: String) -> String {
     format!("The device stopped working while adapting: {reason}. The model is as it was.")
@@ -225,7 +221,7 @@ fn progress(job: u32, step: usize, steps: usize, loss: Option<f32>) -> TeachRepl
     }
 }
 
-fn now() -> f64 {
+pub fn now() -> f64 {
     js_sys::global()
         .dyn_into::<WorkerGlobalScope>()
         .ok()

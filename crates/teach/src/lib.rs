@@ -4,11 +4,13 @@
 //! optimisers would otherwise weigh on every visit; a worker, so that drawing never waits.
 //!
 //! It also computes "Why this answer?" by gradient (`mnist_model::saliency::gradient`), which
-//! needs the same autodiff.
+//! needs the same autodiff, and, in a second worker of its own, trains the whole network from
+//! random weights for the "Train it yourself" panel (`train`).
 //!
 //! Its messages are `mnist_browser::messages::{TeachRequest, TeachReply}`.
 
 mod job;
+mod train;
 mod why;
 
 use mnist_browser::messages::{TeachReply, TeachRequest, decode};
@@ -49,6 +51,13 @@ async fn handle(data: JsValue) {
             };
             done.unwrap_or_else(|message| TeachReply::Failed { job, message })
         }
+        Ok(TeachRequest::Train(request)) => {
+            let job = request.job;
+            train::run(request, post_to_page)
+                .await
+                .unwrap_or_else(|message| TeachReply::TrainFailed { job, message })
+        }
+        Ok(TeachRequest::Control { job, action }) => return train::control(job, action),
     };
     post_to_page(&reply);
 }

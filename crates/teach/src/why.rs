@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use mnist_browser::Backend;
 use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, saliency, weights};
 
-use crate::job::{device, read};
+use mnist_model::readback::floats;
+
+use crate::job::device;
 
 /// The weights file the page answers with, and the network from it on the last request's
 /// device.
@@ -50,5 +52,5 @@ pub async fn run(
         let (model, _) = current.model.as_ref().expect("loaded above");
         Ok::<_, String>(saliency::gradient(model, input, digit, &device))
     })?;
-    read(scores).await
+    floats(scores).await
 }

@@ -162,6 +162,14 @@ fn the_pages_test_set_is_mnists() {
     assert_eq!(page.labels, official.labels);
 }
 
+#[test]
+fn the_pages_training_digits_are_mnists() {
+    let page = mnist::load_train(&common::root().join("web/train")).unwrap();
+    let official = mnist::load_train(&common::data_dir()).unwrap();
+    assert_eq!(page.images, official.images);
+    assert_eq!(page.labels, official.labels);
+}
+
 /// `trainer heldout --json` on the shipped weights, its MNIST sets made from the first `limit`
 /// test digits.
 fn heldout(limit: usize) -> serde_json::Value {

@@ -5,9 +5,10 @@
 //! cannot run.
 //!
 //! By what the page does: `pad` (drawing, photos), `engine` (the engines, both sides of the
-//! engine worker, which one answers), `teach`, `inside` (layers, "why?"), `report` (the test
-//! set run), each with its view; `view` the page's view of the answer; `app` the state and
-//! what changes it; `startup` puts it together. `dom` and `clock` are small helpers for all.
+//! engine worker, which one answers), `teach`, `train` (training the network from scratch in
+//! a worker), `inside` (layers, "why?"), `report` (the test set run), each with its view;
+//! `view` the page's view of the answer; `app` the state and what changes it; `startup` puts it
+//! together. `dom`, `paint` and `clock` are small helpers for all.
 
 mod app;
 mod browser;
@@ -16,9 +17,11 @@ mod dom;
 mod engine;
 mod inside;
 mod pad;
+mod paint;
 mod report;
 mod startup;
 mod teach;
+mod train;
 mod view;
 
 use mnist_model::IMAGE_PIXELS;

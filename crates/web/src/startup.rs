@@ -45,6 +45,12 @@ pub async fn start() -> Result<(), String> {
             replies::teach_worker(&app, reply);
         }
     }));
+    let weak = Rc::downgrade(&app);
+    app.borrow_mut().training.hear_with(Rc::new(move |reply| {
+        if let Some(app) = weak.upgrade() {
+            replies::train_worker(&app, reply);
+        }
+    }));
     teaching::refresh(&app);
     events::wire(&app, &document)?;
 

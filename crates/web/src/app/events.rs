@@ -1,7 +1,7 @@
 //! The page's events: pointer strokes on the pad, undo and clear (by button or key), opened
 //! or dropped photos, retry after an error, resizing, the "look inside" panel and the report
 //! card, digit keys; the
-//! teaching area's in `teach_events`. Each one changes the app and asks for a new answer.
+//! teaching area's in `teach_events`, the training panel's in `train_events`. Each one changes the app and asks for a new answer.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -14,7 +14,7 @@ use mnist_model::{Bitmap, PixelFormat};
 
 use crate::app::recognise::{changed, stroke_ended};
 use crate::app::state::{Reading, Shared, Source};
-use crate::app::{engine_choice, report_card, teach_events, teaching};
+use crate::app::{engine_choice, report_card, teach_events, teaching, train_events};
 use crate::dom::{by_id, listen};
 use crate::engine::preference::Preference;
 use crate::pad::photo;
@@ -206,6 +206,7 @@ pub fn wire(app: &Shared, document: &Document) -> Result<(), String> {
         }
     });
     teach_events::wire(app, document)?;
+    train_events::wire(app, document)?;
     let window: web_sys::EventTarget = web_sys::window().ok_or("no window")?.into();
     listen(&window, "resize", app, |app, _: Event| {
         let resized = app.borrow_mut().pad.fit_to_screen();

@@ -4,7 +4,8 @@
 //!
 //! `recognise` keeps the answer up to date (with `why` for "why?" by gradient),
 //! `engines`, `engine_choice` and `handover` decide which engine answers, `teaching` adapts to
-//! the user's digits, `report_card` runs the test set.
+//! the user's digits, `training` trains a network from scratch, `report_card` runs the test
+//! set.
 
 pub mod engine_choice;
 pub mod engines;
@@ -16,4 +17,6 @@ pub mod report_card;
 pub mod state;
 pub mod teach_events;
 pub mod teaching;
+pub mod train_events;
+pub mod training;
 pub mod why;

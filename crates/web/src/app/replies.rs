@@ -1,5 +1,5 @@
-//! The workers' door into the app: what the teaching worker says and the engine worker
-//! stopping arrive here, as pointer events arrive in `events`, and become the same calls.
+//! The workers' door into the app: what the teaching and training workers say and the engine
+//! worker stopping arrive here, as pointer events arrive in `events`, and become the same calls.
 
 use mnist_model::IMAGE_PIXELS;
 
@@ -7,6 +7,7 @@ use crate::app::handover;
 use crate::app::recognise::changed;
 use crate::app::state::Shared;
 use crate::app::teaching;
+use crate::app::training;
 use crate::inside::why::Method;
 use mnist_browser::messages::TeachReply;
 
@@ -47,11 +48,59 @@ pub fn teach_worker(app: &Shared, heard: Heard) {
             ms,
             backend,
         } if current(job) => teaching::adapted(app, weights, ms, backend),
-        TeachReply::Progress { .. } | TeachReply::Failed { .. } | TeachReply::Done { .. } => {}
         TeachReply::Unreadable { message } => failed(
             app,
             &format!("The teaching worker could not read a request: {message}."),
         ),
+        // Stale jobs, and what only the training worker says.
+        _ => {}
+    }
+}
+
+/// What the training worker said, or why it stopped. Replies to an earlier run are dropped.
+pub fn train_worker(app: &Shared, heard: Heard) {
+    let reply = match heard {
+        Ok(reply) => reply,
+        Err(why) => return training::worker_stopped(app, &why),
+    };
+    let current = |job| app.borrow().training.job == job;
+    match reply {
+        TeachReply::TrainStarted {
+            job,
+            backend,
+            digits,
+            steps,
+        } if current(job) => training::started(app, backend, digits, steps),
+        TeachReply::TrainStep {
+            job,
+            step,
+            steps,
+            loss,
+            accuracy,
+            images_per_second,
+            ..
+        } if current(job) => training::step(app, step, steps, loss, accuracy, images_per_second),
+        TeachReply::TrainFilters { job, filters, .. } if current(job) => {
+            training::filters(app, &filters)
+        }
+        TeachReply::TrainValidated {
+            job,
+            epoch,
+            step,
+            accuracy,
+        } if current(job) => training::validated(app, epoch, step, accuracy),
+        TeachReply::TrainMoved {
+            job,
+            backend,
+            message,
+        } if current(job) => training::moved(app, backend, &message),
+        TeachReply::Trained(network) if current(network.job) => training::trained(app, network),
+        TeachReply::TrainFailed { job, message } if current(job) => training::failed(app, &message),
+        TeachReply::Unreadable { message } => training::failed(
+            app,
+            &format!("The training worker could not read a request: {message}."),
+        ),
+        _ => {}
     }
 }
 

@@ -1,5 +1,6 @@
 //! The report card's runs: the test set fetched once, then run on the engine that answers and
-//! on the CPU engine when that is another, with progress shown and a stop button heeded.
+//! on the CPU engine when that is another, with progress shown and a stop button heeded. A
+//! network trained in the page is tested through the same `test_set` and `limit`.
 
 use std::rc::Rc;
 
@@ -7,7 +8,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::app::state::Shared;
 use crate::engine::Engine;
-use crate::report::test_set;
+use crate::report::test_set::{self, TestSet};
 
 /// Starts a run unless one is going.
 pub fn start(app: &Shared) {
@@ -48,16 +49,21 @@ pub fn open_cell(app: &Shared, truth: usize, answer: usize) {
     }
 }
 
-async fn run_all(app: &Shared) -> Result<Vec<test_set::Tally>, String> {
+/// The test set, fetched on first use and kept.
+pub async fn test_set(app: &Shared) -> Result<Rc<TestSet>, String> {
     let cached = app.borrow().test_run.set.clone();
-    let set = match cached {
-        Some(set) => set,
+    match cached {
+        Some(set) => Ok(set),
         None => {
             let set = Rc::new(test_set::fetch().await?);
             app.borrow_mut().test_run.set = Some(set.clone());
-            set
+            Ok(set)
         }
-    };
+    }
+}
+
+async fn run_all(app: &Shared) -> Result<Vec<test_set::Tally>, String> {
+    let set = test_set(app).await?;
     let limit = limit().unwrap_or(set.images.count);
     let mut tallies = Vec::new();
     for engine in engines(app) {
@@ -96,7 +102,7 @@ fn engines(app: &Shared) -> Vec<Rc<Engine>> {
 }
 
 /// `?test-limit=N` runs only the first N digits (the browser tests use a subset).
-fn limit() -> Option<usize> {
+pub fn limit() -> Option<usize> {
     let search = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search)
         .ok()?

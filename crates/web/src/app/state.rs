@@ -1,5 +1,5 @@
-//! The page's state: what is on the pad, what is shown, the engines, teaching and the report
-//! card. The one owner of the engines: the recognition loop, the events and the `classify`
+//! The page's state: what is on the pad, what is shown, the engines, teaching, training and
+//! the report card. The one owner of the engines: the recognition loop, the events and the `classify`
 //! export all ask it. Only the modules beside this one change it.
 
 use std::cell::{OnceCell, RefCell};
@@ -12,6 +12,7 @@ use crate::engine::{Engine, Host};
 use crate::pad::Pad;
 use crate::report::test_set::TestRun;
 use crate::teach::Teaching;
+use crate::train::Training;
 use crate::view::View;
 
 /// What is being recognised.
@@ -74,6 +75,8 @@ pub struct App {
     pub test_run: TestRun,
     /// The user's examples, adapting to them, and which weights answer.
     pub teaching: Teaching,
+    /// Training a network from random weights.
+    pub training: Training,
 }
 
 pub type Shared = Rc<RefCell<App>>;
@@ -105,6 +108,7 @@ impl App {
             in_flight: false,
             test_run: TestRun::default(),
             teaching: Teaching::new(),
+            training: Training::new(),
         }));
         APP.with(|a| a.set(app.clone()).ok());
         app

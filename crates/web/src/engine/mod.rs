@@ -15,6 +15,7 @@ use std::rc::Rc;
 use burn::tensor::{Device, Tensor};
 use mnist_model::IMAGE_PIXELS;
 use mnist_model::network::images_tensor;
+use mnist_model::readback::floats;
 pub use mnist_model::recogniser::Answer;
 use mnist_model::recogniser::Recogniser;
 use mnist_model::weights::WeightsInfo;
@@ -196,9 +197,7 @@ impl Engine {
     /// The first convolution's 32 kernels, 5×5 each, row by row.
     pub async fn conv1_kernels(&self) -> Result<Vec<f32>, String> {
         match &self.place {
-            Place::Here { recogniser, .. } => {
-                read(recogniser.model.conv1_kernels().flatten::<1>(0, 3)).await
-            }
+            Place::Here { recogniser, .. } => floats(recogniser.model.conv1_kernels()).await,
             Place::Worker { worker, id } => worker.kernels(*id).await,
         }
     }
@@ -217,7 +216,7 @@ impl Engine {
         let (model, images) = (&recogniser.model, images_tensor(inputs, device));
         let answers = |dense| recogniser.answers(dense).flatten::<1>(0, 1);
         if !layers {
-            let values = read(answers(model.dense(images))).await?;
+            let values = floats(answers(model.dense(images))).await?;
             return Ok(Readout {
                 lengths: vec![values.len()],
                 values,
@@ -234,7 +233,7 @@ impl Engine {
             layers.dense.narrow(0, 0, 1).flatten::<1>(0, 1),
         ];
         let lengths = parts.iter().map(|t| t.dims()[0]).collect();
-        let values = read(Tensor::cat(parts, 0)).await?;
+        let values = floats(Tensor::cat(parts, 0)).await?;
         Ok(Readout { values, lengths })
     }
 
@@ -251,14 +250,4 @@ impl Drop for Engine {
             worker.release(*id);
         }
     }
-}
-
-/// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
-async fn read(tensor: Tensor<1>) -> Result<Vec<f32>, String> {
-    tensor
-        .into_data_async()
-        .await
-        .map_err(|e| format!("reading the answer back failed: {e:?}"))?
-        .try_to_vec::<f32>()
-        .map_err(|e| format!("unexpected answer: {e:?}"))
 }

@@ -11,7 +11,7 @@ pub mod worker_client;
 use std::rc::Rc;
 
 use example_store::Examples;
-use worker_client::{Heard, TeachWorker};
+use worker_client::{LazyWorker, ReplyHandler, TeachWorker};
 
 /// `body[data-adapt]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +33,6 @@ impl AdaptState {
     }
 }
 
-/// Where the teaching worker's replies go: the app's one door for workers' replies, set at
-/// start-up (this module cannot name it without a circle).
-pub type ReplyHandler = Rc<dyn Fn(Heard)>;
-
 /// What the page knows about teaching.
 pub struct Teaching {
     pub examples: Examples,
@@ -49,10 +45,8 @@ pub struct Teaching {
     pub guide: Option<usize>,
     /// The number of the last adapting job asked for: replies from others are stale.
     pub job: u32,
-    /// The teaching worker, once started.
-    worker: Option<TeachWorker>,
-    /// Where its replies go.
-    on_reply: Option<ReplyHandler>,
+    /// The teaching worker.
+    worker: LazyWorker,
     /// The weights the worker has for "why?" by gradient.
     pub sent_weights: Option<Rc<Vec<u8>>>,
     /// Whether the worker could not explain by gradient (occlusion from then on).
@@ -68,8 +62,7 @@ impl Teaching {
             personal: None,
             guide: None,
             job: 0,
-            worker: None,
-            on_reply: None,
+            worker: LazyWorker::new("the teaching worker"),
             sent_weights: None,
             gradient_failed: false,
         }
@@ -77,27 +70,18 @@ impl Teaching {
 
     /// Sends the teaching worker's replies to `handler`, from its start on.
     pub fn hear_with(&mut self, handler: ReplyHandler) {
-        self.on_reply = Some(handler);
+        self.worker.hear_with(handler);
     }
 
     /// The teaching worker, started on first use.
     pub fn worker(&mut self) -> Result<&TeachWorker, String> {
-        if self.worker.is_none() {
-            let on_reply = self
-                .on_reply
-                .clone()
-                .ok_or("the page is not listening to the teaching worker")?;
-            self.worker = Some(TeachWorker::start(move |reply| on_reply(reply))?);
-        }
-        Ok(self.worker.as_ref().expect("started above"))
+        self.worker.get()
     }
 
     /// Stops the worker at once, whatever it is doing; a new one starts on next use and needs
     /// the weights again.
     pub fn stop_worker(&mut self) {
         self.sent_weights = None;
-        if let Some(worker) = self.worker.take() {
-            worker.terminate();
-        }
+        self.worker.stop();
     }
 }

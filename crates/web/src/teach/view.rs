@@ -1,7 +1,8 @@
 //! The teaching area of the page: the examples as thumbnails (each deletable), adapting with
 //! its progress, and which weights answer, with reset and download for personal ones.
 
-use mnist_model::personal::Example;
+use mnist_model::personal::{Example, KEY_TRAINED_IN_PAGE};
+use mnist_model::weights;
 use mnist_model::{IMAGE_SIDE, NUM_CLASSES};
 use wasm_bindgen::JsCast;
 use web_sys::{
@@ -171,7 +172,11 @@ impl TeachView {
                 },
             )
             .ok();
+        let trained_here = personal
+            .and_then(|bytes| weights::inspect(bytes).ok())
+            .is_some_and(|info| info.metadata.contains_key(KEY_TRAINED_IN_PAGE));
         self.model_state.set_text_content(Some(match personal {
+            Some(_) if trained_here => "The network you trained in this page answers.",
             Some(_) => "Your personal model answers: the network adapted to your examples.",
             None => "The shipped weights answer.",
         }));

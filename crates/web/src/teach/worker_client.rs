@@ -18,29 +18,79 @@ const LOADER: &str = "mnist-teach_loader.js";
 /// or said something unreadable).
 pub type Heard = Result<TeachReply, String>;
 
+/// Where a worker's replies go: the app's one door for workers' replies, set at start-up
+/// (the worker's owners cannot name it without a circle).
+pub type ReplyHandler = Rc<dyn Fn(Heard)>;
+
+/// A worker of the teaching wasm, started on first use, its replies going to a handler set
+/// at start-up: the teaching worker, and the training worker.
+pub struct LazyWorker {
+    name: &'static str,
+    worker: Option<TeachWorker>,
+    on_reply: Option<ReplyHandler>,
+}
+
+impl LazyWorker {
+    /// One called `name` in messages ("the teaching worker").
+    pub fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            worker: None,
+            on_reply: None,
+        }
+    }
+
+    /// Sends its replies to `handler`, from its start on.
+    pub fn hear_with(&mut self, handler: ReplyHandler) {
+        self.on_reply = Some(handler);
+    }
+
+    /// The worker, started now if it is not running.
+    pub fn get(&mut self) -> Result<&TeachWorker, String> {
+        if self.worker.is_none() {
+            let on_reply = self
+                .on_reply
+                .clone()
+                .ok_or_else(|| format!("the page is not listening to {}", self.name))?;
+            self.worker = Some(TeachWorker::start(self.name, move |reply| on_reply(reply))?);
+        }
+        Ok(self.worker.as_ref().expect("started above"))
+    }
+
+    /// Stops it at once, whatever it is doing; a new one starts on next use.
+    pub fn stop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.terminate();
+        }
+    }
+}
+
 /// A running worker and its handlers (kept alive with it).
 pub struct TeachWorker {
     worker: Worker,
-    /// A request made before the worker's wasm was listening (it would be lost), sent when
-    /// the worker says it is ready; `None` inside once it is.
-    waiting: Rc<RefCell<Option<Option<JsValue>>>>,
+    /// Requests made before the worker's wasm was listening (they would be lost), sent when
+    /// the worker says it is ready; `None` once it is.
+    waiting: Rc<RefCell<Option<Vec<JsValue>>>>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(ErrorEvent)>,
 }
 
 impl TeachWorker {
-    /// Starts the worker; `on_reply` hears from it, including a failure to load or a crash.
-    pub fn start(on_reply: impl Fn(Heard) + Clone + 'static) -> Result<Self, String> {
+    /// Starts a worker, called `name` in messages ("the teaching worker"); `on_reply` hears
+    /// from it, including a failure to load or a crash.
+    pub fn start(
+        name: &'static str,
+        on_reply: impl Fn(Heard) + Clone + 'static,
+    ) -> Result<Self, String> {
         let worker = Worker::new(LOADER).map_err(|e| js_error(&e))?;
-        let waiting = Rc::new(RefCell::new(Some(None)));
+        let waiting = Rc::new(RefCell::new(Some(Vec::new())));
         let heard = on_reply.clone();
         let (queue, target) = (waiting.clone(), worker.clone());
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let reply = decode::<TeachReply>(e.data())
-                .map_err(|why| format!("The teaching worker sent {why}."));
+                .map_err(|why| format!("{} sent {why}.", capitalised(name)));
             if let Ok(TeachReply::Ready) = reply {
-                let pending = queue.borrow_mut().take().flatten();
-                if let Some(request) = pending {
+                for request in queue.borrow_mut().take().unwrap_or_default() {
                     target.post_message(&request).ok();
                 }
             }
@@ -49,7 +99,8 @@ impl TeachWorker {
         let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
             e.prevent_default();
             on_reply(Err(format!(
-                "The teaching worker stopped: {}.",
+                "{} stopped: {}.",
+                capitalised(name),
                 e.message()
             )));
         });
@@ -64,8 +115,7 @@ impl TeachWorker {
     }
 
     /// Asks for job `job`: the `shipped` weights adapted to `examples` (as
-    /// `mnist_model::personal` bytes) on `backend`; held back until the worker's wasm is
-    /// listening.
+    /// `mnist_model::personal` bytes) on `backend`.
     pub fn adapt(
         &self,
         job: u32,
@@ -73,14 +123,19 @@ impl TeachWorker {
         examples: &[u8],
         backend: Backend,
     ) -> Result<(), String> {
-        let request = encode(&TeachRequest::Adapt {
+        self.send(&TeachRequest::Adapt {
             job,
             weights: shipped.to_vec(),
             examples: examples.to_vec(),
             backend,
-        })?;
+        })
+    }
+
+    /// Sends `request`; held back, in order, until the worker's wasm is listening.
+    pub fn send(&self, request: &TeachRequest) -> Result<(), String> {
+        let request = encode(request)?;
         if let Some(pending) = self.waiting.borrow_mut().as_mut() {
-            *pending = Some(request);
+            pending.push(request);
             return Ok(());
         }
         self.worker.post_message(&request).map_err(|e| js_error(&e))
@@ -101,18 +156,26 @@ impl TeachWorker {
         backend: Backend,
         weights: Option<&[u8]>,
     ) -> Result<(), String> {
-        let request = encode(&TeachRequest::Why {
+        self.send(&TeachRequest::Why {
             id,
             input: input.to_vec(),
             digit: digit as u32,
             backend,
             weights: weights.map(<[u8]>::to_vec),
-        })?;
-        self.worker.post_message(&request).map_err(|e| js_error(&e))
+        })
     }
 
     /// Stops it at once, whatever it is doing.
     pub fn terminate(&self) {
         self.worker.terminate();
     }
+}
+
+/// "the teaching worker" as a sentence begins it.
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -6,7 +6,7 @@ pub mod number;
 
 use std::cell::RefCell;
 
-use mnist_model::personal::{KEY_ADAPTED_FROM, KEY_EXAMPLES};
+use mnist_model::personal::{KEY_ADAPTED_FROM, KEY_EXAMPLES, KEY_TRAINED_IN_PAGE};
 use mnist_model::weights::WeightsInfo;
 use mnist_model::{Digit, NUM_CLASSES};
 use wasm_bindgen::JsCast;
@@ -20,6 +20,7 @@ use crate::inside::layers::LayersView;
 use crate::inside::why::WhyView;
 use crate::report::view::ReportView;
 use crate::teach::view::TeachView;
+use crate::train::view::TrainView;
 use number::NumberView;
 
 /// `body[data-state]`: where the page as a whole stands.
@@ -92,6 +93,8 @@ pub struct View {
     pub report: ReportView,
     /// Teaching: the examples, adapting, the personal model.
     pub teach: TeachView,
+    /// Training a network from scratch.
+    pub train: TrainView,
 }
 
 impl View {
@@ -135,6 +138,7 @@ impl View {
             why: WhyView::new(document)?,
             report: ReportView::new(document)?,
             teach: TeachView::new(document)?,
+            train: TrainView::new(document)?,
         })
     }
 
@@ -177,6 +181,12 @@ impl View {
     pub fn set_model_info(&self, info: &WeightsInfo) {
         let meta = |key: &str| info.metadata.get(key).map_or("", String::as_str);
         let text = match info.metadata.get(KEY_EXAMPLES) {
+            None if info.metadata.contains_key(KEY_TRAINED_IN_PAGE) => format!(
+                "Weights: yours, trained {} ({}), checksum {}.",
+                meta(KEY_TRAINED_IN_PAGE),
+                info.precision(),
+                info.checksum()
+            ),
             Some(examples) => format!(
                 "Weights: yours, adapted to {examples} examples from {} ({}), checksum {}.",
                 meta(KEY_ADAPTED_FROM),
