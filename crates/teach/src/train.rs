@@ -232,8 +232,7 @@ pub async fn run(request: TrainRequest, post: fn(&TeachReply)) -> Result<TeachRe
                 break 'epochs;
             }
             let began = now();
-            // Dropout draws from the device's generator, seeded per step as the trainer does
-            // (not through the model, whose parameters asking for their device would make).
+            // Dropout draws from the device's generator, seeded per step as the trainer does.
             run.device
                 .clone()
                 .autodiff()
