@@ -1,8 +1,8 @@
 // A second browser engine: the release build in Debian's Firefox ESR (driven over WebDriver
 // BiDi by puppeteer-core; Playwright's BiDi client asks for commands this Firefox lacks). The
 // page starts on whatever engine Firefox gives it, reads MNIST test digits thinned to strokes
-// and drawn with real pointer events, and reads a whole number. The other tests run in
-// Chromium.
+// and drawn with real pointer events, and reads a whole number; then a network trains in the
+// page, is tested and answers. The other tests run in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
@@ -84,5 +84,27 @@ test('in Firefox the page starts, and reads digits and a number drawn with point
   const number = digits.slice(0, 4).flatMap((d, k) =>
     place(d.strokes, cell, [0.08 + k * 0.22, 0.4]));
   assert.equal((await read(number)).value, '7210');
+  assert.deepEqual(errors, [], 'no errors in the console');
+});
+
+test('in Firefox a network trains in the page, is tested, and answers', async () => {
+  await page.goto(`${server.url}?train-seed=7&train-digits=1280&test-limit=500`);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 180_000 });
+  await page.click('#train-card > summary');
+  await page.evaluate(() => { document.querySelector('#train-epochs').value = '1'; });
+  await page.click('#train-start');
+  await page.waitForFunction(() => document.body.dataset.train !== 'running', { timeout: 600_000 });
+  const trained = await page.evaluate(() => ({
+    state: document.body.dataset.train,
+    steps: document.querySelector('#train-curve').dataset.steps,
+    ...document.querySelector('#train-report').dataset,
+    message: document.querySelector('#train-message').textContent,
+  }));
+  console.log(`trained in Firefox: ${JSON.stringify(trained)}`);
+  assert.equal(trained.state, 'done', trained.message);
+  assert.equal(trained.steps, '10');
+  assert.ok(Number(trained.accuracy) > 0.5, `after 10 steps it reads ${trained.accuracy} of 500 test digits`);
+  await page.click('#train-use');
+  await page.waitForFunction(() => document.body.dataset.model === 'personal', { timeout: 60_000 });
   assert.deepEqual(errors, [], 'no errors in the console');
 });
