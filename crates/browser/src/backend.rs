@@ -18,4 +18,12 @@ impl Backend {
             Backend::Cpu => "cpu",
         }
     }
+
+    /// Where it runs, as a sentence on the page says it ("on the CPU", "on WebGPU").
+    pub fn place(self) -> &'static str {
+        match self {
+            Backend::WebGpu => "WebGPU",
+            Backend::Cpu => "the CPU",
+        }
+    }
 }

@@ -187,13 +187,14 @@ pub enum TeachReply {
     },
     /// Request `id` has no gradient.
     WhyFailed { id: u64, message: String },
-    /// Training job `job` has its digits and a fresh network on `backend`: `steps` steps of
-    /// `digits` digits each epoch.
+    /// Training job `job` has its digits and a fresh network on `backend`: `steps` steps in
+    /// all, of `batch` digits each, over `digits` digits an epoch.
     TrainStarted {
         job: u32,
         backend: Backend,
         digits: u32,
         steps: u32,
+        batch: u32,
     },
     /// Training job `job` took step `step` of `steps` (in epoch `epoch`): the batch's loss and
     /// accuracy before the step, and the images per second since the start.

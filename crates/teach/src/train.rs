@@ -204,6 +204,7 @@ pub async fn run(request: TrainRequest, post: fn(&TeachReply)) -> Result<TeachRe
         backend,
         digits: count as u32,
         steps: steps as u32,
+        batch: BATCH_SIZE as u32,
     });
     let started = now();
     // A read that fails on the GPU (it was lost) moves the run to the CPU and tries again.

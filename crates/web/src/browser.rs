@@ -1,5 +1,6 @@
 //! The page's own helpers over the browser's APIs (those shared with the teaching worker are
-//! `mnist_browser`'s): the weights download, performance marks, local storage, WebGPU's presence.
+//! `mnist_browser`'s): the weights download, performance marks, local storage, WebGPU's presence,
+//! the page's query parameters.
 
 use mnist_browser::fetch_bytes;
 
@@ -25,6 +26,14 @@ pub fn offers_webgpu() -> bool {
     js_sys::Reflect::get(&js_sys::global(), &"navigator".into())
         .and_then(|navigator| js_sys::Reflect::get(&navigator, &"gpu".into()))
         .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+}
+
+/// The value of `?name=` in the page's address (the tests' and scripts' hooks).
+pub fn query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// The page's local storage, where the browser offers it (not in some private modes).

@@ -56,7 +56,7 @@ pub async fn start() -> Result<(), String> {
 
     // The CPU answers long before WebGPU has compiled its shaders. WebGPU starts only then:
     // started alongside, its set-up sometimes held the CPU's start back by most of a second.
-    let url = weights_url(&window);
+    let url = weights_url();
     if let Some(weights) = start_on_cpu(&app, &url).await {
         move_to_webgpu(&app, &weights).await;
     }
@@ -139,11 +139,8 @@ async fn personal_weights(app: &Shared) -> Option<(Rc<Vec<u8>>, Rc<Engine>)> {
 }
 
 /// `?weights=` may point to another same-origin weights file (used by the tests).
-fn weights_url(window: &web_sys::Window) -> String {
-    let search = window.location().search().unwrap_or_default();
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()
-        .and_then(|p| p.get("weights"))
+fn weights_url() -> String {
+    browser::query("weights")
         .filter(|u| !u.contains(':') && !u.starts_with("//"))
         .unwrap_or_else(|| DEFAULT_WEIGHTS.to_string())
 }

@@ -70,7 +70,8 @@ pub fn train_worker(app: &Shared, heard: Heard) {
             backend,
             digits,
             steps,
-        } if current(job) => training::started(app, backend, digits, steps),
+            batch,
+        } if current(job) => training::started(app, backend, digits, steps, batch),
         TeachReply::TrainStep {
             job,
             step,

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::app::state::Shared;
+use crate::browser::query;
 use crate::engine::Engine;
 use crate::report::test_set::{self, TestSet};
 
@@ -103,10 +104,5 @@ fn engines(app: &Shared) -> Vec<Rc<Engine>> {
 
 /// `?test-limit=N` runs only the first N digits (the browser tests use a subset).
 pub fn limit() -> Option<usize> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get("test-limit")?
-        .parse()
-        .ok()
+    query("test-limit")?.parse().ok()
 }

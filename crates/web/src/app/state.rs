@@ -8,7 +8,7 @@ use std::rc::Rc;
 use mnist_model::{Bitmap, Digit, PreprocessError, segment, segment_strokes};
 
 use crate::engine::preference::Preference;
-use crate::engine::{Engine, Host};
+use crate::engine::{Backend, Engine, Host};
 use crate::pad::Pad;
 use crate::report::test_set::TestRun;
 use crate::teach::Teaching;
@@ -60,6 +60,13 @@ pub struct Engines {
     pub preference: Preference,
     /// Whether the engines are being timed against each other.
     pub measuring: bool,
+}
+
+impl Engines {
+    /// The kind of engine that answers (the CPU before any does).
+    pub fn active_backend(&self) -> Backend {
+        self.active.as_ref().map_or(Backend::Cpu, |e| e.backend)
+    }
 }
 
 pub struct App {

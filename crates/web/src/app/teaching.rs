@@ -162,11 +162,7 @@ pub fn start(app: &Shared) {
         a.teaching.job += 1;
         a.view.teach.set_state(AdaptState::Running);
         a.view.teach.progress(0, 0, None);
-        let backend = a
-            .engines
-            .active
-            .as_ref()
-            .map_or(Backend::Cpu, |e| e.backend);
+        let backend = a.engines.active_backend();
         let examples = encode_examples(&a.teaching.examples.list);
         (a.teaching.job, shipped, examples, backend)
     };

@@ -14,6 +14,7 @@ use crate::app::engines::load_engine;
 use crate::app::report_card;
 use crate::app::state::Shared;
 use crate::app::teaching::install;
+use crate::browser::query;
 use crate::clock::pause;
 use crate::engine::Backend;
 use crate::report::test_set;
@@ -32,11 +33,7 @@ pub fn start(app: &Shared) {
         if a.training.running() {
             return;
         }
-        let backend = a
-            .engines
-            .active
-            .as_ref()
-            .map_or(Backend::Cpu, |e| e.backend);
+        let backend = a.engines.active_backend();
         let t = &mut a.training;
         t.job += 1;
         t.state = TrainState::Running;
@@ -132,10 +129,11 @@ fn control(app: &Shared, job: u32, action: Control) {
 }
 
 /// The worker has its digits and a fresh network on `backend`.
-pub fn started(app: &Shared, backend: Backend, digits: u32, steps: u32) {
+pub fn started(app: &Shared, backend: Backend, digits: u32, steps: u32, batch: u32) {
     {
         let mut a = app.borrow_mut();
         a.training.backend = backend;
+        a.training.batch = batch;
         a.training.history.steps = steps;
         a.view.train.show_history(&a.training.history);
     }
@@ -144,9 +142,9 @@ pub fn started(app: &Shared, backend: Backend, digits: u32, steps: u32) {
         app,
         &format!(
             "Training a fresh network on {digits} digits for {epochs} epoch{}: {steps} steps of \
-             128, on {}.",
+             {batch}, on {}.",
             plural(epochs),
-            place(backend)
+            backend.place()
         ),
     );
 }
@@ -159,7 +157,8 @@ pub fn step(app: &Shared, step: u32, steps: u32, loss: f32, accuracy: f32, image
     t.history.losses.push(loss);
     t.history.accuracies.push(accuracy);
     t.images_per_second = images_per_second;
-    let left = f64::from(steps - step.min(steps)) * 128.0 / f64::from(images_per_second.max(1e-3));
+    let left =
+        f64::from((steps - step.min(steps)) * t.batch) / f64::from(images_per_second.max(1e-3));
     let backend = t.backend;
     let a = &*a;
     a.view.train.show_history(&a.training.history);
@@ -219,7 +218,7 @@ pub fn trained(app: &Shared, network: TrainedNetwork) {
     let how = format!(
         "{steps} steps in {:.0} s on {}.",
         ms / 1000.0,
-        place(backend)
+        backend.place()
     );
     let validated =
         app.borrow()
@@ -271,12 +270,7 @@ pub fn trained(app: &Shared, network: TrainedNetwork) {
 /// The trained network on MNIST's test set, through the report card's path, on the kind of
 /// engine that answers.
 async fn test(app: &Shared, bytes: &[u8]) -> Result<test_set::Tally, String> {
-    let backend = app
-        .borrow()
-        .engines
-        .active
-        .as_ref()
-        .map_or(Backend::Cpu, |e| e.backend);
+    let backend = app.borrow().engines.active_backend();
     let engine = load_engine(app, bytes, backend)
         .await
         .map_err(|e| format!("The trained network could not be loaded to test it: {e}."))?;
@@ -354,13 +348,6 @@ fn say(app: &Shared, message: &str) {
     app.borrow().view.train.say(message);
 }
 
-fn place(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Cpu => "the CPU",
-        Backend::WebGpu => "WebGPU",
-    }
-}
-
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -373,10 +360,5 @@ fn random_seed() -> u32 {
 /// `?name=N`: the browser tests fix the seed, train on fewer digits than the panel offers, and
 /// raise the learning rate to make a run diverge.
 fn url_number(name: &str) -> Option<f64> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get(name)?
-        .parse()
-        .ok()
+    query(name)?.parse().ok()
 }

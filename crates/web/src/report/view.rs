@@ -6,7 +6,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlCanvasElement, HtmlProgressElement};
 
 use crate::dom::{by_id, context_2d, first_tab_stop, name_image, paint_input, rove};
-use crate::engine::Backend;
 use crate::report::test_set::{Tally, TestSet};
 
 /// At most this many misread digits are drawn for one cell.
@@ -245,8 +244,5 @@ impl ReportView {
 }
 
 fn label(tally: &Tally) -> &'static str {
-    match tally.backend {
-        Backend::WebGpu => "WebGPU",
-        Backend::Cpu => "the CPU",
-    }
+    tally.backend.place()
 }

@@ -58,6 +58,8 @@ pub struct Training {
     pub backend: Backend,
     pub digits: u32,
     pub epochs: u32,
+    /// Digits a step (the worker's recipe says).
+    pub batch: u32,
     pub images_per_second: f32,
     /// The last trained network's weights file.
     pub trained: Option<Rc<Vec<u8>>>,
@@ -76,6 +78,7 @@ impl Training {
             backend: Backend::Cpu,
             digits: 0,
             epochs: 0,
+            batch: 0,
             images_per_second: 0.0,
             trained: None,
             worker: LazyWorker::new("the training worker"),

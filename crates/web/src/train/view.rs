@@ -155,12 +155,9 @@ impl TrainView {
             s if s < 90.0 => format!("{} s", s.round()),
             s => format!("{} min", (s / 60.0).round()),
         };
-        let place = match backend {
-            Backend::Cpu => "the CPU",
-            Backend::WebGpu => "WebGPU",
-        };
         self.speed.set_text_content(Some(&format!(
-            "{images_per_second:.0} images a second on {place} · about {left} left"
+            "{images_per_second:.0} images a second on {} · about {left} left",
+            backend.place()
         )));
     }
 
