@@ -47,7 +47,8 @@ self.addEventListener('activate', (event) => {
 });
 
 // This build's files from its cache; the page itself whatever its query (`?weights=`,
-// `?test-limit=`). Anything else from the network (the training digits then kept).
+// `?test-limit=`). Anything else from the network (the training digits, and the pages of the
+// documentation and source under source/, then kept).
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
@@ -56,8 +57,9 @@ self.addEventListener('fetch', (event) => {
     const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
     if (cached) return cached;
     const response = await fetch(request);
-    const path = new URL(request.url).pathname.split('/').slice(-2).join('/');
-    if (response.ok && ON_DEMAND.includes(path)) event.waitUntil(cache.put(request, response.clone()));
+    const { pathname } = new URL(request.url);
+    const kept = ON_DEMAND.includes(pathname.split('/').slice(-2).join('/')) || pathname.includes('/source/');
+    if (response.ok && kept) event.waitUntil(cache.put(request, response.clone()));
     return response;
   })());
 });
