@@ -14,7 +14,7 @@ use crate::hash::sha256_hex;
 use crate::heldout::{self, SetResult};
 use crate::logits;
 use crate::mnist::{Split, VALIDATION_IMAGES};
-use crate::run::{EpochMetrics, Outcome, RunDir, TrainConfig, WEIGHTS_STEM};
+use crate::run::{Blend, EpochMetrics, Outcome, RunDir, TrainConfig, WEIGHTS_STEM};
 
 /// A short, machine-readable account of how the weights were made and how well they do.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -44,6 +44,10 @@ pub struct ModelCard {
     /// How the confidence was calibrated (absent from cards of uncalibrated weights).
     #[serde(default)]
     pub calibration: Option<CalibrationReport>,
+    /// When the weights are the run's blended with others (`trainer blend`): how. The config
+    /// and history are then the run's that was blended in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blend: Option<Blend>,
     pub date: String,
     pub command: String,
 }
@@ -73,6 +77,7 @@ pub fn export(
         config,
         history,
         train_images,
+        blend,
     } = outcome;
     let date = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -130,6 +135,7 @@ pub fn export(
         weights_bytes: bytes.len(),
         weights_sha256: sha256_hex(&bytes),
         calibration: Some(calibration),
+        blend: blend.clone(),
         date,
         command: command.into(),
     };
@@ -187,11 +193,14 @@ impl fmt::Display for Exported {
             self.card.weights_precision,
             run.card().display()
         )?;
-        write!(
-            f,
-            "metrics: {}  curve: {}",
-            run.metrics_csv().display(),
-            run.curve_png().display()
-        )
+        if run.metrics_csv().exists() {
+            write!(
+                f,
+                "metrics: {}  curve: {}",
+                run.metrics_csv().display(),
+                run.curve_png().display()
+            )?;
+        }
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod atomic;
 pub mod backend;
 pub mod bench;
+pub mod blend;
 pub mod calibrate;
 pub mod checkpoint;
 pub mod curves;

@@ -15,8 +15,8 @@ use mnist_trainer::backend::Compute;
 use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
-    atomic, bench, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist, pen_digits,
-    predict, replay, samples, train, weights_file,
+    atomic, bench, blend, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist,
+    pen_digits, predict, replay, samples, train, weights_file,
 };
 use serde::Serialize;
 
@@ -176,6 +176,27 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Blend two weights files of this network parameter by parameter: `--share` of the way
+    /// from `--weights` to `--with`, a run's export (its model card beside it). Exported like a
+    /// run: calibrated, with a card that records both. How the shipped weights were made.
+    Blend {
+        #[command(flatten)]
+        weights: Weights,
+        /// The run's weights file to blend in (e.g. runs/writers/mnist-cnn.bpk).
+        #[arg(long)]
+        with: PathBuf,
+        /// How far towards `--with`, from 0 to 1.
+        #[arg(long)]
+        share: f32,
+        #[command(flatten)]
+        data: Data,
+        /// The directory to write the weights and their card into.
+        #[arg(long)]
+        out: PathBuf,
+        /// int4, int8, f16 or f32.
+        #[arg(long, default_value = "int4")]
+        precision: Precision,
+    },
     /// Write the replay set the page mixes into its fine-tuning: MNIST training digits spread
     /// evenly over the 55,000 trained on, as two gzipped IDX files.
     Replay {
@@ -215,6 +236,7 @@ impl Command {
             | Command::Samples { .. }
             | Command::Strokes { .. }
             | Command::Convert { .. }
+            | Command::Blend { .. }
             | Command::Replay { .. } => None,
             Command::Train { config, .. } => Some(config.compute),
             Command::Eval { compute, .. }
@@ -364,6 +386,26 @@ fn run(command: Command) -> Result<ExitCode> {
             let (model, test, device) = model_and_test(&weights, &data, compute)?;
             let report = heldout::check(&model, &test, limit, shifts, misses.as_deref(), &device)?;
             emit(&report, json.json)?;
+        }
+        Command::Blend {
+            weights,
+            with,
+            share,
+            data,
+            out,
+            precision,
+        } => {
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let exported = blend::run(
+                &weights.weights,
+                &with,
+                share,
+                &data.data,
+                &out,
+                precision,
+                &command,
+            )?;
+            println!("{exported}");
         }
         Command::Convert {
             weights,

@@ -160,6 +160,19 @@ pub struct Outcome {
     pub history: Vec<EpochMetrics>,
     /// Images trained on (after `--limit`).
     pub train_images: usize,
+    /// When the network is this run's blended with other weights (`trainer blend`): how.
+    pub blend: Option<Blend>,
+}
+
+/// A network made by averaging two weights files parameter by parameter: `share` of the way
+/// from `weights` to `with` (the run whose training the card records).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Blend {
+    pub weights: String,
+    pub weights_sha256: String,
+    pub with: String,
+    pub with_sha256: String,
+    pub share: f32,
 }
 
 /// The directory a run writes, and the one place that names its files.

@@ -185,6 +185,7 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
         config: config.clone(),
         history,
         train_images: train_set.len(),
+        blend: None,
     })
 }
 

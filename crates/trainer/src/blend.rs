@@ -1,0 +1,142 @@
+//! `trainer blend`: two networks of this architecture averaged parameter by parameter (a
+//! "model soup"). Weights and a fine-tuning of them lie in one basin, and a point on the line
+//! between them can keep what each is good at: the fine-tuning's new writers and the first
+//! weights' MNIST (docs/handwriting.md).
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::tensor::{Device, Tensor};
+use mnist_model::Cnn;
+use mnist_model::weights::Precision;
+
+use crate::export::{self, Exported, ModelCard};
+use crate::hash::sha256_hex;
+use crate::run::{Blend, Outcome, RunDir};
+use crate::{mnist, weights_file};
+
+/// Blends the weights file `weights` `share` of the way to `with`, a run's export whose model
+/// card lies beside it, and exports the result into `out` like a run: weights at `precision`,
+/// calibrated, and a card that records the run blended in and how (`command`).
+pub fn run(
+    weights: &Path,
+    with: &Path,
+    share: f32,
+    data: &Path,
+    out: &Path,
+    precision: Precision,
+    command: &str,
+) -> Result<Exported> {
+    if !(0.0..=1.0).contains(&share) {
+        bail!("--share must be between 0 and 1, not {share}");
+    }
+    let card_path = with.with_extension("json");
+    let card: ModelCard = serde_json::from_str(
+        &std::fs::read_to_string(&card_path)
+            .with_context(|| format!("the model card of --with, {}", card_path.display()))?,
+    )
+    .with_context(|| format!("{} is not a model card", card_path.display()))?;
+    let device = Device::flex();
+    let first = weights_file::read(weights)?;
+    let second = weights_file::read(with)?;
+    let a = weights_file::load(weights, &device)?;
+    let b = weights_file::load(with, &device)?;
+    let outcome = Outcome {
+        model: blend(a.model, &b.model, share),
+        config: card.config,
+        history: card.history,
+        train_images: card.train_images,
+        blend: Some(Blend {
+            weights: weights.display().to_string(),
+            weights_sha256: sha256_hex(&first),
+            with: with.display().to_string(),
+            with_sha256: sha256_hex(&second),
+            share,
+        }),
+    };
+    let all = mnist::load_train(data)?;
+    let (train, _) = mnist::train_and_validation(&all, outcome.config.limit)?;
+    let (_, validation) = mnist::train_and_validation(&all, None)?;
+    let test = mnist::load_test(data)?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let run = RunDir::new(out);
+    export::export(
+        &outcome,
+        precision,
+        &train,
+        &validation,
+        &test,
+        &run,
+        command,
+    )
+}
+
+/// `(1 − share)·a + share·b`, parameter by parameter.
+pub fn blend(a: Cnn, b: &Cnn, share: f32) -> Cnn {
+    let mut collect = Collect(Vec::new());
+    b.visit(&mut collect);
+    a.map(&mut Mix {
+        others: collect.0.into_iter(),
+        share,
+    })
+}
+
+/// Each float parameter, flattened, in the network's order.
+struct Collect(Vec<Tensor<1>>);
+
+impl ModuleVisitor for Collect {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let value = param.val();
+        let n = value.shape().num_elements();
+        self.0.push(value.reshape([n]));
+    }
+}
+
+/// Moves each parameter `share` of the way towards the other network's.
+struct Mix {
+    others: std::vec::IntoIter<Tensor<1>>,
+    share: f32,
+}
+
+impl ModuleMapper for Mix {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let other = self.others.next().expect("the same network's parameters");
+        param.map(|tensor| {
+            let other = other.reshape(tensor.shape());
+            tensor.clone() + (other - tensor) * self.share
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(model: &Cnn) -> Vec<f32> {
+        let mut collect = Collect(Vec::new());
+        model.visit(&mut collect);
+        collect
+            .0
+            .into_iter()
+            .flat_map(|t| t.into_data().try_to_vec::<f32>().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_blend_lies_share_of_the_way_from_one_network_to_the_other() {
+        let device = Device::flex();
+        let (a, b) = (Cnn::new(&device), Cnn::new(&device));
+        let (va, vb) = (values(&a), values(&b));
+        for share in [0.0, 0.3, 1.0] {
+            let blended = values(&blend(a.clone(), &b, share));
+            assert_eq!(blended.len(), va.len());
+            for ((x, y), z) in va.iter().zip(&vb).zip(&blended) {
+                assert!(
+                    (x + (y - x) * share - z).abs() < 1e-6,
+                    "{x} {y} {z} at {share}"
+                );
+            }
+        }
+    }
+}
