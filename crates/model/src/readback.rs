@@ -43,10 +43,9 @@ pub struct Parameters(Vec<Vec<f32>>);
 impl Parameters {
     /// `model`'s parameters, read back one tensor at a time.
     pub async fn read(model: &Cnn) -> Result<Self, String> {
-        let mut collect = Collect(Vec::new());
-        model.visit(&mut collect);
-        let mut values = Vec::with_capacity(collect.0.len());
-        for tensor in collect.0 {
+        let tensors = flattened(model);
+        let mut values = Vec::with_capacity(tensors.len());
+        for tensor in tensors {
             values.push(floats(tensor).await?);
         }
         Ok(Self(values))
@@ -62,6 +61,14 @@ impl Parameters {
     }
 }
 
+/// Each float parameter of `model`, flattened, in the network's own order (the order a
+/// `ModuleMapper` over the same network meets them).
+pub fn flattened(model: &Cnn) -> Vec<Tensor<1>> {
+    let mut collect = Collect(Vec::new());
+    model.visit(&mut collect);
+    collect.0
+}
+
 /// Each float parameter, flattened.
 struct Collect(Vec<Tensor<1>>);
 
@@ -73,7 +80,7 @@ impl ModuleVisitor for Collect {
     }
 }
 
-/// Replaces each float parameter by the next values, in the order [`Collect`] read them.
+/// Replaces each float parameter by the next values, in the order [`flattened`] reads them.
 struct Place<'a> {
     values: std::slice::Iter<'a, Vec<f32>>,
     device: Device,

@@ -6,9 +6,10 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, Param};
 use burn::tensor::{Device, Tensor};
 use mnist_model::Cnn;
+use mnist_model::readback::flattened;
 use mnist_model::weights::Precision;
 
 use crate::export::{self, Exported, ModelCard};
@@ -38,10 +39,11 @@ pub fn run(
     )
     .with_context(|| format!("{} is not a model card", card_path.display()))?;
     let device = Device::flex();
+    // Each file read once: the network blended is the one whose SHA-256 the card records.
     let first = weights_file::read(weights)?;
     let second = weights_file::read(with)?;
-    let a = weights_file::load(weights, &device)?;
-    let b = weights_file::load(with, &device)?;
+    let a = weights_file::decode(weights, &first, &device)?;
+    let b = weights_file::decode(with, &second, &device)?;
     let outcome = Outcome {
         model: blend(a.model, &b.model, share),
         config: card.config,
@@ -74,23 +76,10 @@ pub fn run(
 
 /// `(1 − share)·a + share·b`, parameter by parameter.
 pub fn blend(a: Cnn, b: &Cnn, share: f32) -> Cnn {
-    let mut collect = Collect(Vec::new());
-    b.visit(&mut collect);
     a.map(&mut Mix {
-        others: collect.0.into_iter(),
+        others: flattened(b).into_iter(),
         share,
     })
-}
-
-/// Each float parameter, flattened, in the network's order.
-struct Collect(Vec<Tensor<1>>);
-
-impl ModuleVisitor for Collect {
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let value = param.val();
-        let n = value.shape().num_elements();
-        self.0.push(value.reshape([n]));
-    }
 }
 
 /// Moves each parameter `share` of the way towards the other network's.
@@ -114,10 +103,7 @@ mod tests {
     use super::*;
 
     fn values(model: &Cnn) -> Vec<f32> {
-        let mut collect = Collect(Vec::new());
-        model.visit(&mut collect);
-        collect
-            .0
+        flattened(model)
             .into_iter()
             .flat_map(|t| t.into_data().try_to_vec::<f32>().unwrap())
             .collect()

@@ -8,7 +8,12 @@ use mnist_model::recogniser::Recogniser;
 
 /// The network stored in the weights file at `path`, on `device`, with its calibration.
 pub fn load(path: &Path, device: &Device) -> Result<Recogniser> {
-    Recogniser::load(&read(path)?, device).with_context(|| format!("{}", path.display()))
+    decode(path, &read(path)?, device)
+}
+
+/// The network stored in `bytes`, read from the weights file at `path`, on `device`.
+pub fn decode(path: &Path, bytes: &[u8], device: &Device) -> Result<Recogniser> {
+    Recogniser::load(bytes, device).with_context(|| format!("{}", path.display()))
 }
 
 /// The bytes of the file at `path`.
