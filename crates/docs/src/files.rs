@@ -1,7 +1,7 @@
 //! The project's own files: what the pages are made of. Build outputs, downloaded data, runs
 //! and hidden folders are not the project's and are left out.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use walkdir::{DirEntry, WalkDir};
@@ -84,8 +84,8 @@ fn kind_of(path: &Path) -> Result<Option<Kind>> {
 }
 
 /// The page a file is shown on, relative to the pages' folder.
-pub fn page_of(path: &str) -> PathBuf {
-    PathBuf::from(format!("{path}.html"))
+pub fn page_of(path: &str) -> String {
+    format!("{path}.html")
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The source's front page: where to start reading, then every file, folder by folder.
 
-use crate::files::{Kind, ProjectFile};
+use crate::files::{self, Kind, ProjectFile};
 use crate::render::{escape, page};
 
 /// Where a reader starts: the documents that explain the rest.
@@ -19,22 +19,23 @@ const START: &[(&str, &str)] = &[
     ),
 ];
 
-/// The index page of `files` (sorted by path).
-pub fn page_of(files: &[&ProjectFile]) -> String {
+/// The index page of `pages`, the files with a page (sorted by path).
+pub fn page_of(pages: &[&ProjectFile]) -> String {
     let mut body = String::from(
         "<h1>Source code</h1>\n<p>Every file of this build of the app, its trainer and its \
          tests. Start with:</p>\n<ul>\n",
     );
     for (path, what) in START {
-        if files.iter().any(|f| f.path == *path) {
+        if pages.iter().any(|f| f.path == *path) {
             body.push_str(&format!(
-                "<li><a href=\"{path}.html\">{path}</a>: {what}</li>\n"
+                "<li><a href=\"{}\">{path}</a>: {what}</li>\n",
+                files::page_of(path)
             ));
         }
     }
     body.push_str("</ul>\n");
     let mut folder: Option<&str> = None;
-    for file in files {
+    for file in pages {
         let (dir, name) = file.path.rsplit_once('/').unwrap_or(("", &file.path));
         if folder != Some(dir) {
             if folder.is_some() {
@@ -57,8 +58,8 @@ pub fn page_of(files: &[&ProjectFile]) -> String {
             ""
         };
         body.push_str(&format!(
-            "<li><a{class} href=\"{}.html\">{}</a></li>\n",
-            escape(&file.path),
+            "<li><a{class} href=\"{}\">{}</a></li>\n",
+            escape(&files::page_of(&file.path)),
             escape(name)
         ));
     }

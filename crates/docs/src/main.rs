@@ -9,7 +9,7 @@ mod render;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -45,11 +45,8 @@ fn write_site(root: &Path, out: &Path) -> Result<usize> {
         bail!("{} is not the project's root", root.display());
     }
     let files = files::project_files(root)?;
-    let with_pages: BTreeSet<String> = files
-        .iter()
-        .filter(|f| f.kind != Kind::Image)
-        .map(|f| f.path.clone())
-        .collect();
+    let pages: Vec<&ProjectFile> = files.iter().filter(|f| f.kind != Kind::Image).collect();
+    let with_pages: BTreeSet<String> = pages.iter().map(|f| f.path.clone()).collect();
     for file in &files {
         let source = root.join(&file.path);
         match file.kind {
@@ -67,26 +64,27 @@ fn write_site(root: &Path, out: &Path) -> Result<usize> {
             }
         }
     }
-    let pages: Vec<&ProjectFile> = files.iter().filter(|f| f.kind != Kind::Image).collect();
     write(&out.join("index.html"), &index::page_of(&pages))?;
     write(&out.join("site.css"), STYLE)?;
     Ok(pages.len() + 1)
 }
 
-fn write(path: &PathBuf, contents: &str) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
+fn write(path: &Path, contents: &str) -> Result<()> {
+    create_parent(path)?;
     fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn copy(from: &Path, to: &Path) -> Result<()> {
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
+    create_parent(to)?;
     fs::copy(from, to)
         .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
     Ok(())
+}
+
+fn create_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(parent) => fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display())),
+        None => Ok(()),
+    }
 }

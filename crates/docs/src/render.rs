@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::files;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 /// The page around `body`: `title`, the way back to the app and to the documentation, and the
@@ -75,7 +76,7 @@ fn page_link(from: &str, link: &str, files: &BTreeSet<String>) -> Option<String>
     let resolved = resolve(from, target)?;
     files
         .contains(&resolved)
-        .then(|| format!("{target}.html{fragment}"))
+        .then(|| format!("{}{fragment}", files::page_of(target)))
 }
 
 /// `target`, written in the file at `from`, as a path from the project's root.
