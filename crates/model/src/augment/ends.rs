@@ -130,7 +130,7 @@ fn to_joint(grid: &Skeleton, end: Pixel) -> Option<(Vec<Pixel>, Pixel)> {
 
 /// Every ink pixel's distance to the nearest blank one (chamfer distances 3 and 4 for a side
 /// and a diagonal step, two passes), in pixels; outside the grid is blank.
-fn depth(ink: &[bool], side: usize) -> Vec<f32> {
+pub(super) fn depth(ink: &[bool], side: usize) -> Vec<f32> {
     const FAR: u32 = u32::MAX / 4;
     let mut d: Vec<u32> = ink.iter().map(|&on| if on { FAR } else { 0 }).collect();
     let steps = [(-1, 0, 3), (-1, -1, 4), (0, -1, 3), (1, -1, 4)];

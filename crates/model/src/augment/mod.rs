@@ -12,6 +12,7 @@
 pub mod affine;
 pub mod elastic;
 pub mod ends;
+pub mod loops;
 pub mod outliers;
 pub mod pen;
 pub mod skeleton;

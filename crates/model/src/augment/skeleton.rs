@@ -2,6 +2,7 @@
 //! that a scanned MNIST digit can be drawn again the way the pad draws.
 
 use super::ends::{Ends, SPUR_REACH};
+use super::loops::open_filled_loops;
 use super::trace::{Pixel, Skeleton};
 use crate::strokes::{PEN_SHARE, Stroke};
 use crate::{IMAGE_PIXELS, IMAGE_SIDE};
@@ -15,12 +16,14 @@ use crate::{IMAGE_PIXELS, IMAGE_SIDE};
 pub const FINE: usize = 4;
 
 /// The pen strokes of a 28×28 input (ink ≥ 0.5), in its pixel coordinates: its skeleton
-/// thinned at [`FINE`] times its resolution, its spurs left out, traced into polylines with a
+/// thinned at [`FINE`] times its resolution with its filled loops opened first (see
+/// [`super::loops`]), its spurs left out, traced into polylines with a
 /// point every [`POINT_EVERY`] input pixels, and each loose end carried on to where the pen
 /// stopped (see [`super::ends`]).
 pub fn strokes(input: &[f32; IMAGE_PIXELS]) -> Vec<Stroke> {
     let side = IMAGE_SIDE * FINE;
-    let ink: Vec<bool> = enlarged(input).into_iter().map(|v| v >= 0.5).collect();
+    let mut ink: Vec<bool> = enlarged(input).into_iter().map(|v| v >= 0.5).collect();
+    open_filled_loops(&mut ink, side);
     let mut on = ink.clone();
     thin(&mut on, side);
     let every = POINT_EVERY * FINE;
