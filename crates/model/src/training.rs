@@ -11,7 +11,7 @@
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::activation::log_softmax;
+use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Int, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -57,9 +57,16 @@ fn mix(a: u64, b: u64) -> u64 {
 /// Weight of the non-digits' loss beside the digits' (outlier exposure's usual 0.5).
 const NON_DIGIT_WEIGHT: f64 = 0.5;
 
+/// The temperature the network's answers are softened at when a run keeps to another
+/// network's (Hinton et al., 2015): at 2 the small probabilities, how much a digit looks like
+/// each other digit, count too.
+const DISTIL_TEMPERATURE: f64 = 2.0;
+
 /// A batch's forward pass and loss, before the update.
 pub struct Forward {
     model: Cnn,
+    /// The digits' logits, differentiable.
+    student: Tensor<2>,
     /// What is differentiated: the digits' loss and the non-digits'.
     loss: Tensor<1>,
     /// Mean cross-entropy of the batch's digits, on the inner device: what a run reports,
@@ -89,6 +96,7 @@ pub fn forward(model: Cnn, images: Tensor<4>, labels: &[i64]) -> Forward {
     }
     Forward {
         model,
+        student: logits.clone().narrow(0, 0, digits),
         loss,
         digit_loss: digit_loss.inner(),
         logits: logits.narrow(0, 0, digits).inner(),
@@ -96,6 +104,28 @@ pub fn forward(model: Cnn, images: Tensor<4>, labels: &[i64]) -> Forward {
 }
 
 impl Forward {
+    /// Learning without forgetting (Li and Hoiem, 2016): adds, `weight` beside the
+    /// cross-entropy, the cross-entropy of the digits whose `keep` is true against `teacher`'s
+    /// answers to them (its logits, on the inner device), both softened at
+    /// [`DISTIL_TEMPERATURE`], so that fine-tuning on new digits keeps what the teacher knew
+    /// of the old.
+    pub fn distil(mut self, teacher: Tensor<2>, keep: &[bool], weight: f64) -> Self {
+        let kept = keep.iter().filter(|&&k| k).count();
+        if kept == 0 || weight == 0.0 {
+            return self;
+        }
+        let device = self.student.device();
+        let mask: Vec<f32> = keep.iter().map(|&k| f32::from(u8::from(k))).collect();
+        let mask = Tensor::<2>::from_data(TensorData::new(mask, [keep.len(), 1]), &device);
+        let t = DISTIL_TEMPERATURE;
+        let targets = softmax(teacher.div_scalar(t), 1).autodiff();
+        let answers = log_softmax(self.student.clone().div_scalar(t), 1);
+        let cross = (targets * answers).sum_dim(1).neg() * mask;
+        // × t²: the softened gradients are t² smaller (Hinton et al.).
+        self.loss = self.loss + cross.sum().mul_scalar(weight * t * t / kept as f64);
+        self
+    }
+
     /// Backward, then one optimiser step at learning rate `rate`: the updated model.
     pub fn update(self, optimizer: &mut ModuleOptimizer, rate: f64) -> Cnn {
         let grads = GradientsParams::from_grads(self.loss.backward(), &self.model);
@@ -140,6 +170,34 @@ mod tests {
         let mut order: Vec<usize> = (0..1000).collect();
         order.shuffle(&mut small);
         assert_eq!(epoch_order(42, 3, 1000).0, order);
+    }
+
+    #[test]
+    fn keeping_to_a_teacher_adds_its_cross_entropy_on_the_kept_rows_only() {
+        use burn::tensor::Device;
+        let device = Device::flex().autodiff();
+        let model = Cnn::new(&device);
+        let images = Tensor::<4>::ones([2, 1, 28, 28], &device.clone().inner()).mul_scalar(0.3);
+        let labels = [1, 2];
+        // Parameters are drawn when first used: once, before the passes compared.
+        let _ = model.forward(images.clone().autodiff());
+        // Dropout draws from the device's generator: seeded alike, the passes are alike.
+        let pass = |keep: &[bool], teacher: Tensor<2>| {
+            device.seed(5);
+            let pass = forward(model.clone(), images.clone(), &labels).distil(teacher, keep, 0.5);
+            (pass.loss.clone().inner().into_scalar::<f32>(), pass)
+        };
+        device.seed(5);
+        let plain = forward(model.clone(), images.clone(), &labels);
+        let (loss, logits) = (plain.loss.inner().into_scalar::<f32>(), plain.logits);
+        assert_eq!(pass(&[false, false], logits.clone()).0, loss);
+        let (kept, pass) = pass(&[true, false], logits.clone());
+        // Taught its own answers, the added term is their entropy at the temperature.
+        let t = DISTIL_TEMPERATURE;
+        let p = softmax(pass.logits.narrow(0, 0, 1).div_scalar(t), 1);
+        let entropy = (p.clone() * p.log()).sum().neg().into_scalar::<f32>();
+        let expected = loss + (0.5 * t * t) as f32 * entropy;
+        assert!((kept - expected).abs() < 1e-4, "{kept} against {expected}");
     }
 
     #[test]

@@ -32,12 +32,12 @@ pub fn run(
     if !(0.0..=1.0).contains(&share) {
         bail!("--share must be between 0 and 1, not {share}");
     }
-    let card_path = with.with_extension("json");
-    let card: ModelCard = serde_json::from_str(
-        &std::fs::read_to_string(&card_path)
-            .with_context(|| format!("the model card of --with, {}", card_path.display()))?,
-    )
-    .with_context(|| format!("{} is not a model card", card_path.display()))?;
+    let card = model_card(with).context("--with is a run's export")?;
+    // --weights may be any weights file; a run's export has its card beside it.
+    let weights_config = match weights.with_extension("json").exists() {
+        true => Some(model_card(weights)?.config),
+        false => None,
+    };
     let device = Device::flex();
     // Each file read once: the network blended is the one whose SHA-256 the card records.
     let first = weights_file::read(weights)?;
@@ -52,6 +52,7 @@ pub fn run(
         blend: Some(Blend {
             weights: weights.display().to_string(),
             weights_sha256: sha256_hex(&first),
+            weights_config,
             with: with.display().to_string(),
             with_sha256: sha256_hex(&second),
             share,
@@ -72,6 +73,19 @@ pub fn run(
         &run,
         command,
     )
+}
+
+/// The model card beside the weights file `weights`.
+fn model_card(weights: &Path) -> Result<ModelCard> {
+    let path = weights.with_extension("json");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "the model card of {}, {}",
+            weights.display(),
+            path.display()
+        )
+    })?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a model card", path.display()))
 }
 
 /// `(1 − share)·a + share·b`, parameter by parameter.

@@ -88,6 +88,17 @@ pub struct TrainConfig {
     )]
     #[serde(default)]
     pub writers: f64,
+    /// How strongly a fine-tuning run keeps to the `--init` network's answers on MNIST's own
+    /// digits while it learns the others (learning without forgetting; 0: not at all). Runs
+    /// from before it had none.
+    #[arg(
+        long,
+        value_name = "WEIGHT",
+        default_value_t = 0.0,
+        help = "Keep to the --init network's answers on MNIST's digits, this weight beside the labels (0: off)"
+    )]
+    #[serde(default)]
+    pub distil: f64,
     /// Start from the weights in this file instead of random ones (fine-tuning).
     #[arg(long, value_name = "WEIGHTS")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,6 +181,10 @@ pub struct Outcome {
 pub struct Blend {
     pub weights: String,
     pub weights_sha256: String,
+    /// How `weights` was trained, where its model card lies beside it (a run's export), so
+    /// that the card holds the whole recipe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights_config: Option<TrainConfig>,
     pub with: String,
     pub with_sha256: String,
     pub share: f32,

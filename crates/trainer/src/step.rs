@@ -4,7 +4,7 @@
 use burn::optim::ModuleOptimizer;
 use burn::tensor::Tensor;
 use mnist_model::Cnn;
-use mnist_model::training;
+use mnist_model::training::{self, Forward};
 
 /// What one optimiser step did.
 pub struct Step {
@@ -15,16 +15,18 @@ pub struct Step {
     pub correct: usize,
 }
 
-/// One Adam step at learning rate `rate` on `images` (see `training::forward`). A non-finite
-/// loss leaves the model unchanged.
+/// One Adam step at learning rate `rate` on `images` (see `training::forward`), the loss first
+/// given to `adjust` (which may add to it: `--distil`). A non-finite loss leaves the model
+/// unchanged.
 pub fn train_step(
     model: Cnn,
     optimizer: &mut ModuleOptimizer,
     images: Tensor<4>,
     labels: &[i64],
     rate: f64,
+    adjust: impl FnOnce(Forward) -> Forward,
 ) -> Step {
-    let pass = training::forward(model, images, labels);
+    let pass = adjust(training::forward(model, images, labels));
     let loss = pass.digit_loss.clone().into_scalar::<f32>() as f64;
     let logits = pass
         .logits

@@ -46,10 +46,18 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     if !(0.0..0.9).contains(&config.writers) {
         bail!("--writers is a share of the training digits, from 0 to under 0.9");
     }
+    if !(config.distil.is_finite() && config.distil >= 0.0) {
+        bail!("--distil is a weight, 0 or more");
+    }
+    if config.distil > 0.0 && config.init.is_none() {
+        bail!("--distil keeps to the network a run starts from: give it with --init");
+    }
     let run = RunDir::new(out);
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let all = mnist::load_train(data)?;
     let (mut train_set, validation) = mnist::train_and_validation(&all, config.limit)?;
+    // The mix puts the writers' digits after MNIST's.
+    let mnist_digits = train_set.len();
     if config.writers > 0.0 {
         train_set = train_set.mixed_with(&writers::training_digits()?, config.writers);
     }
@@ -86,6 +94,10 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
         }
     };
 
+    let teacher = match (&config.init, config.distil > 0.0) {
+        (Some(path), true) => Some(weights_file::load(path, &device)?.model),
+        _ => None,
+    };
     let augmentation = config.augment.then(Augmentation::default);
     let pen = config.pen.then(|| PenAugmentation {
         redraw: config.redraw,
@@ -126,7 +138,17 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
                 (epoch - 1) * batches + step,
                 config.epochs * batches,
             );
-            let outcome = train_step(model, &mut optimizer, images, &labels, rate);
+            let teacher_answers = teacher.as_ref().map(|teacher| {
+                let digits = images.clone().narrow(0, 0, labels.len());
+                let keep: Vec<bool> = chunk.iter().map(|&i| i < mnist_digits).collect();
+                (teacher.forward(digits), keep)
+            });
+            let outcome = train_step(model, &mut optimizer, images, &labels, rate, |pass| {
+                match teacher_answers {
+                    Some((answers, keep)) => pass.distil(answers, &keep, config.distil),
+                    None => pass,
+                }
+            });
             model = outcome.model;
             let loss_value = outcome.loss;
             if !loss_value.is_finite() {

@@ -33,6 +33,7 @@ fn tiny(epochs: usize) -> TrainConfig {
         elastic: false,
         outliers: 0.125,
         writers: 0.0,
+        distil: 0.0,
         init: None,
         schedule: Schedule::Constant,
         compute: Compute {
@@ -148,4 +149,20 @@ fn bf16_training_on_flex_is_refused_with_a_reason() {
         stderr.contains("--bf16 trains with --backend tch"),
         "{stderr}"
     );
+}
+
+#[test]
+fn distilling_without_a_network_to_keep_to_is_refused_with_a_reason() {
+    let output = common::trainer()
+        .args([
+            "train", "--distil", "1", "--epochs", "1", "--limit", "50", "--data",
+        ])
+        .arg(common::data_dir())
+        .arg("--out")
+        .arg(tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("give it with --init"), "{stderr}");
 }
