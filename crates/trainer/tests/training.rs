@@ -132,19 +132,24 @@ fn bench_epoch_can_compute_in_bf16() {
     assert!(line["test_acc"].as_f64().unwrap() > 0.2, "{line}");
 }
 
-#[test]
-fn bf16_training_on_flex_is_refused_with_a_reason() {
+/// What `trainer train` with `flags` (on 50 images, one epoch) says on refusing to start.
+fn refusal(flags: &[&str]) -> String {
     let output = common::trainer()
-        .args([
-            "train", "--bf16", "--epochs", "1", "--limit", "50", "--data",
-        ])
+        .arg("train")
+        .args(flags)
+        .args(["--epochs", "1", "--limit", "50", "--data"])
         .arg(common::data_dir())
         .arg("--out")
         .arg(tempfile::tempdir().unwrap().path())
         .output()
         .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{flags:?} started");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn bf16_training_on_flex_is_refused_with_a_reason() {
+    let stderr = refusal(&["--bf16"]);
     assert!(
         stderr.contains("--bf16 trains with --backend tch"),
         "{stderr}"
@@ -153,16 +158,6 @@ fn bf16_training_on_flex_is_refused_with_a_reason() {
 
 #[test]
 fn distilling_without_a_network_to_keep_to_is_refused_with_a_reason() {
-    let output = common::trainer()
-        .args([
-            "train", "--distil", "1", "--epochs", "1", "--limit", "50", "--data",
-        ])
-        .arg(common::data_dir())
-        .arg("--out")
-        .arg(tempfile::tempdir().unwrap().path())
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refusal(&["--distil", "1"]);
     assert!(stderr.contains("give it with --init"), "{stderr}");
 }

@@ -7,6 +7,7 @@
 //! narrow core, not a round one, and is left alone.
 
 use super::ends::depth;
+use crate::preprocess::{self, Plane};
 
 /// How deep, in stroke half-widths, ink must lie to be a filled loop's hole: deeper than where
 /// two strokes cross (√2), with a margin for a pencil's uneven width. Measured (`trainer
@@ -78,32 +79,19 @@ const NEIGHBOURS: [(isize, isize); 8] = [
     (1, 1),
 ];
 
-/// The 8-connected groups of `on` pixels, as lists of indices.
+/// The 8-connected groups of `on` pixels (`side`×`side`), as lists of indices.
 fn components(on: &[bool], side: usize) -> Vec<Vec<usize>> {
-    let mut seen = vec![false; on.len()];
-    let mut groups = Vec::new();
-    for start in 0..on.len() {
-        if !on[start] || seen[start] {
-            continue;
+    let plane = Plane {
+        width: side,
+        height: side,
+        values: on.iter().map(|&v| f32::from(u8::from(v))).collect(),
+    };
+    let (label, found) = preprocess::components(&plane);
+    let mut groups = vec![Vec::new(); found.len()];
+    for (i, &id) in label.iter().enumerate() {
+        if id != u32::MAX {
+            groups[id as usize].push(i);
         }
-        seen[start] = true;
-        let (mut group, mut stack) = (Vec::new(), vec![start]);
-        while let Some(i) = stack.pop() {
-            group.push(i);
-            let (x, y) = ((i % side) as isize, (i / side) as isize);
-            for (dx, dy) in NEIGHBOURS {
-                let (nx, ny) = (x + dx, y + dy);
-                if !(0..side as isize).contains(&nx) || !(0..side as isize).contains(&ny) {
-                    continue;
-                }
-                let j = ny as usize * side + nx as usize;
-                if on[j] && !seen[j] {
-                    seen[j] = true;
-                    stack.push(j);
-                }
-            }
-        }
-        groups.push(group);
     }
     groups
 }
