@@ -39,6 +39,7 @@ use crate::evaluate::argmax;
 use crate::logits;
 use crate::misses::{self, Miss};
 use crate::mnist::Split;
+use crate::paired::{Comparison, Paired};
 use crate::writers;
 
 const SEED: u64 = 2026;
@@ -73,14 +74,19 @@ pub struct Heldout {
     pub sets: Vec<SetResult>,
     /// Real writers' validation digits.
     pub writers: Vec<SetResult>,
+    /// Every set read by these weights and by `--against`'s, where given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub against: Vec<Paired>,
 }
 
 /// Runs `model` on every set made from the first `limit` test digits, and on the real
 /// writers' sets. With `shifts`, each input is also read moved a pixel up, down, left and
 /// right, and the five answers' probabilities are averaged (test-time averaging). With
-/// `misses`, the real writers' misread digits are drawn there (PNG).
+/// `misses`, the real writers' misread digits are drawn there (PNG). With `against`, every set
+/// is also read by that network and the two compared digit by digit.
 pub fn check(
     model: &Cnn,
+    against: Option<&Cnn>,
     test: &Split,
     limit: usize,
     shifts: bool,
@@ -88,17 +94,31 @@ pub fn check(
     device: &Device,
 ) -> Result<Heldout> {
     let count = limit.min(test.len());
-    let read = |inputs: &[[f32; IMAGE_PIXELS]]| match shifts {
+    let read = |model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]]| match shifts {
         false => logits::of(model, inputs, device),
         true => averaged_over_shifts(model, inputs, device),
     };
-    let sets = sets(test, count)
-        .into_iter()
-        .map(|(name, inputs, labels)| score(name.to_string(), &read(&inputs), &labels))
-        .collect();
+    let mut paired = Vec::new();
+    let mut compare = |name: &str, inputs: &[[f32; IMAGE_PIXELS]], answers: &[_], labels: &[u8]| {
+        if let Some(other) = against {
+            paired.push(Paired::new(
+                name.to_string(),
+                answers,
+                &read(other, inputs),
+                labels,
+            ));
+        }
+    };
+    let mut sets_read = Vec::new();
+    for (name, inputs, labels) in sets(test, count) {
+        let answers = read(model, &inputs);
+        compare(name, &inputs, &answers, &labels);
+        sets_read.push(score(name.to_string(), &answers, &labels));
+    }
     let (mut writers, mut misread) = (Vec::new(), Vec::new());
     for (name, inputs, labels) in writers_sets()? {
-        let answers = read(&inputs);
+        let answers = read(model, &inputs);
+        compare(&name, &inputs, &answers, &labels);
         if misses.is_some() && name.starts_with("writers") {
             misread.push((
                 format!("{name}: misread"),
@@ -110,7 +130,11 @@ pub fn check(
     if let Some(path) = misses {
         misses::write(&misread, path)?;
     }
-    Ok(Heldout { sets, writers })
+    Ok(Heldout {
+        sets: sets_read,
+        writers,
+        against: paired,
+    })
 }
 
 /// The inputs `answers` misread, by label.
@@ -358,6 +382,9 @@ impl fmt::Display for Heldout {
                 write!(f, " {}>{}×{}", c.digit, c.read_as, c.count)?;
             }
             writeln!(f)?;
+        }
+        if !self.against.is_empty() {
+            write!(f, "\n{}", Comparison(&self.against))?;
         }
         Ok(())
     }

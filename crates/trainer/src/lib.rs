@@ -25,6 +25,7 @@ pub mod logits;
 pub mod memory;
 pub mod misses;
 pub mod mnist;
+pub mod paired;
 pub mod pen_digits;
 pub mod predict;
 pub mod probes;

@@ -160,6 +160,11 @@ enum Command {
         /// Draw the real writers' misread digits into this PNG, as the network saw them.
         #[arg(long, value_name = "PNG")]
         misses: Option<PathBuf>,
+        /// Also read every set with these weights and compare the two digit by digit: how
+        /// many each reads right that the other misreads, and McNemar's chance of so uneven
+        /// a split between equals (e.g. the shipped weights against a new run's).
+        #[arg(long, value_name = "WEIGHTS")]
+        against: Option<PathBuf>,
         #[command(flatten)]
         json: Json,
         #[command(flatten)]
@@ -380,11 +385,23 @@ fn run(command: Command) -> Result<ExitCode> {
             limit,
             shifts,
             misses,
+            against,
             json,
             compute,
         } => {
             let (model, test, device) = model_and_test(&weights, &data, compute)?;
-            let report = heldout::check(&model, &test, limit, shifts, misses.as_deref(), &device)?;
+            let against = against
+                .map(|path| weights_file::load(&path, &device))
+                .transpose()?;
+            let report = heldout::check(
+                &model,
+                against.as_ref().map(|a| &a.model),
+                &test,
+                limit,
+                shifts,
+                misses.as_deref(),
+                &device,
+            )?;
             emit(&report, json.json)?;
         }
         Command::Blend {

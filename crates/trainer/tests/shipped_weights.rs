@@ -262,3 +262,29 @@ fn real_writers_are_read() {
         assert!(accuracy >= floor, "{name}: {accuracy} under {floor}");
     }
 }
+
+#[test]
+fn weights_compared_with_themselves_differ_nowhere() {
+    let report = common::json_output(
+        common::trainer()
+            .args(["heldout", "--json", "--limit", "100", "--weights"])
+            .arg(common::shipped_weights())
+            .arg("--against")
+            .arg(common::shipped_weights())
+            .arg("--data")
+            .arg(common::data_dir()),
+    );
+    let paired = report["against"].as_array().unwrap();
+    assert_eq!(
+        paired.len(),
+        4 + 6,
+        "every set, MNIST-made and real writers'"
+    );
+    for set in paired {
+        assert_eq!(
+            (&set["only_first"], &set["only_second"], &set["p"]),
+            (&0.into(), &0.into(), &1.0.into()),
+            "{set}"
+        );
+    }
+}
