@@ -1,5 +1,6 @@
 //! Time of `preprocess` on a drawn digit at the pad sizes phones and desktops produce (CSS side
-//! × device pixel ratio), as RGBA like the page's canvas. Prints figures.
+//! × device pixel ratio), as RGBA like the page's canvas, and on the same digit written with a
+//! fine pen (a photo's hairline strokes, which `preprocess` thickens). Prints figures.
 //!   cargo bench -p mnist-model --bench preprocess
 
 use std::hint::black_box;
@@ -7,8 +8,9 @@ use std::time::Instant;
 
 use mnist_model::{Bitmap, PixelFormat, preprocess};
 
-/// Black strokes of a "4" on white, with round ends, like the pad draws them.
-fn drawn_four(side: usize) -> Vec<u8> {
+/// Black strokes of a "4" on white, with round ends, like the pad draws them, `pen` of the
+/// side wide.
+fn drawn_four(side: usize, pen: f32) -> Vec<u8> {
     let mut rgba = vec![255u8; side * side * 4];
     let s = side as f32;
     let segments = [
@@ -16,7 +18,7 @@ fn drawn_four(side: usize) -> Vec<u8> {
         ((0.25, 0.6), (0.75, 0.6)),
         ((0.6, 0.35), (0.6, 0.85)),
     ];
-    let radius = 0.04 * s;
+    let radius = pen / 2.0 * s;
     for y in 0..side {
         for x in 0..side {
             let p = (x as f32, y as f32);
@@ -38,24 +40,27 @@ fn drawn_four(side: usize) -> Vec<u8> {
 
 fn main() {
     println!("preprocess on a drawn digit (RGBA), median of 21 runs");
-    for side in [280, 420, 840, 1080, 1440] {
-        let pixels = drawn_four(side);
-        let mut times: Vec<f64> = (0..21)
-            .map(|_| {
-                let started = Instant::now();
-                black_box(
-                    preprocess(Bitmap {
-                        width: side,
-                        height: side,
-                        format: PixelFormat::Rgba,
-                        pixels: black_box(&pixels),
-                    })
-                    .unwrap(),
-                );
-                started.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        println!("  {side:>4}×{side:<4} {:>8.2} ms", times[times.len() / 2]);
+    for (pen, name) in [(0.08, "the pad's pen"), (0.012, "a fine pen")] {
+        println!("{name} ({:.1} % of the side)", pen * 100.0);
+        for side in [280, 420, 840, 1080, 1440] {
+            let pixels = drawn_four(side, pen);
+            let mut times: Vec<f64> = (0..21)
+                .map(|_| {
+                    let started = Instant::now();
+                    black_box(
+                        preprocess(Bitmap {
+                            width: side,
+                            height: side,
+                            format: PixelFormat::Rgba,
+                            pixels: black_box(&pixels),
+                        })
+                        .unwrap(),
+                    );
+                    started.elapsed().as_secs_f64() * 1e3
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            println!("  {side:>4}×{side:<4} {:>8.2} ms", times[times.len() / 2]);
+        }
     }
 }

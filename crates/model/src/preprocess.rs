@@ -4,6 +4,8 @@
 
 use crate::network::{IMAGE_PIXELS, IMAGE_SIDE};
 
+mod stroke_weight;
+
 /// MNIST fits each digit's bounding box into a 20×20 square inside the 28×28 image.
 const DIGIT_BOX: usize = 20;
 /// Inputs are first box-filtered down to at most about this side (by a whole factor): the
@@ -84,8 +86,19 @@ pub(crate) fn ink_plane(bitmap: Bitmap<'_>) -> Result<(Plane, usize), Preprocess
     Ok((ink(luminance)?, working_factor(bitmap)))
 }
 
-/// The 28×28 input for the ink in `ink`: its bounding box fitted into 20×20, centred by mass.
+/// The 28×28 input for the ink in `ink`: its bounding box fitted into 20×20, centred by mass,
+/// its strokes first thickened where they would be hairlines there ([`stroke_weight`]).
 pub(crate) fn digit_input(ink: &Plane) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
+    let (x0, y0, x1, y1) = bounding_box(ink).ok_or(PreprocessError::Blank)?;
+    let scale = DIGIT_BOX as f32 / (x1 - x0).max(y1 - y0) as f32;
+    match stroke_weight::thickened(ink, scale) {
+        Some(thicker) => fitted(&thicker),
+        None => fitted(ink),
+    }
+}
+
+/// The 28×28 input for the ink in `ink`, as it is.
+fn fitted(ink: &Plane) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
     let (x0, y0, x1, y1) = bounding_box(ink).ok_or(PreprocessError::Blank)?;
     let (w, h) = (x1 - x0, y1 - y0);
     let scale = DIGIT_BOX as f32 / w.max(h) as f32;

@@ -245,6 +245,20 @@ pub fn draw(
     strokes: &[&Stroke],
     pen_share: f32,
 ) -> Result<[f32; crate::IMAGE_PIXELS], PreprocessError> {
+    let (width, height, canvas) = drawing(strokes, pen_share)?;
+    preprocess(Bitmap {
+        width,
+        height,
+        format: PixelFormat::Gray,
+        pixels: &canvas,
+    })
+}
+
+/// The drawing [`draw`] reads: its width, height and 8-bit grey pixels, black ink on white.
+pub fn drawing(
+    strokes: &[&Stroke],
+    pen_share: f32,
+) -> Result<(usize, usize, Vec<u8>), PreprocessError> {
     let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
     for &(x, y) in strokes.iter().flat_map(|s| s.iter()) {
         (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
@@ -270,12 +284,7 @@ pub fn draw(
     for stroke in strokes {
         polyline(&mut canvas, width, stroke.iter().map(at), radius);
     }
-    preprocess(Bitmap {
-        width,
-        height,
-        format: PixelFormat::Gray,
-        pixels: &canvas,
-    })
+    Ok((width, height, canvas))
 }
 
 /// A stroke's `points` as black round-capped lines of `radius` on a white 8-bit canvas

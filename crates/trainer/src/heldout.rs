@@ -10,7 +10,9 @@
 //!   that training learnt them, not that they are what every writer does; the browser's stroke
 //!   tests are the outside check);
 //! - `photos`: written large on grey paper and photographed: keystone, uneven light, blur and
-//!   noise, then read through `preprocess` like any photo.
+//!   noise, then read through `preprocess` like any photo;
+//! - `fine pen photos`: traced as for `pen`, written with a fine pen (a ballpoint's line, 3 %
+//!   of the digit's size) and photographed alike.
 //!
 //! Those are regression checks: they hold only the styles MNIST's writers and our own code put
 //! into them. The figures the training recipe is chosen by are the `writers` sets: the
@@ -29,7 +31,7 @@ use mnist_model::augment::skeleton::{skeleton, strokes};
 use mnist_model::augment::styles::Style;
 use mnist_model::calibration::probabilities;
 use mnist_model::handwriting::Part;
-use mnist_model::strokes::PEN_SHARE;
+use mnist_model::strokes::{PEN_SHARE, Stroke, drawing};
 use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, PixelFormat, preprocess};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -110,7 +112,10 @@ pub fn check(
         }
     };
     let mut sets_read = Vec::new();
-    for (name, inputs, labels) in sets(test, count) {
+    for (name, inputs, labels) in sets(test, count)
+        .into_iter()
+        .chain([fine_pen_photos(test, count)])
+    {
         let answers = read(model, &inputs);
         compare(name, &inputs, &answers, &labels);
         sets_read.push(score(name.to_string(), &answers, &labels));
@@ -237,7 +242,7 @@ fn shifted(input: &[f32; IMAGE_PIXELS], dx: isize, dy: isize) -> [f32; IMAGE_PIX
 /// A set's name, inputs and labels.
 type Set<Name = &'static str> = (Name, Vec<[f32; IMAGE_PIXELS]>, Vec<u8>);
 
-/// The four sets, in order.
+/// The MNIST-made sets the app's calibration is also fitted on, in order.
 pub fn sets(test: &Split, count: usize) -> Vec<Set> {
     let labels: Vec<u8> = test.labels[..count].to_vec();
     let scans: Vec<_> = (0..count).map(|i| test.input(i)).collect();
@@ -258,14 +263,8 @@ pub fn sets(test: &Split, count: usize) -> Vec<Set> {
     let mut rng = SmallRng::seed_from_u64(SEED);
     let photos = (0..count)
         .map(|i| {
-            let photo = photograph(test.images.image(i), &mut rng);
-            preprocess(Bitmap {
-                width: photo.width() as usize,
-                height: photo.height() as usize,
-                format: PixelFormat::Gray,
-                pixels: photo.as_raw(),
-            })
-            .unwrap_or([0.0; IMAGE_PIXELS])
+            let scan = GrayImage::from_raw(28, 28, test.images.image(i).to_vec()).expect("28×28");
+            read_photo(&photograph(&scan, &mut rng))
         })
         .collect();
     vec![
@@ -274,6 +273,45 @@ pub fn sets(test: &Split, count: usize) -> Vec<Set> {
         ("styles", styled, styled_labels),
         ("photos", photos, labels),
     ]
+}
+
+/// The first `count` test digits traced as for the `pen` set, written with a fine pen and
+/// photographed as for `photos`: a check of `preprocess` on hairline strokes, not one of the
+/// sets the app's calibration and novelty statistics are fitted on.
+pub fn fine_pen_photos(test: &Split, count: usize) -> Set {
+    let labels: Vec<u8> = test.labels[..count].to_vec();
+    let mut rng = SmallRng::seed_from_u64(SEED);
+    let photos = (0..count)
+        .map(|i| test.input(i))
+        .map(|input| {
+            let strokes = strokes(&input);
+            let strokes: Vec<&Stroke> = strokes.iter().collect();
+            match drawing(&strokes, FINE_PEN) {
+                Ok((width, height, canvas)) => {
+                    // White ink on black, as `photograph` takes its digit.
+                    let ink = canvas.into_iter().map(|v| 255 - v).collect();
+                    let ink = GrayImage::from_raw(width as u32, height as u32, ink).expect("sized");
+                    read_photo(&photograph(&ink, &mut rng))
+                }
+                Err(_) => [0.0; IMAGE_PIXELS],
+            }
+        })
+        .collect();
+    ("fine pen photos", photos, labels)
+}
+
+/// A ballpoint's line on a digit written 15–20 mm tall, as a share of its size.
+const FINE_PEN: f32 = 0.03;
+
+/// A photo read as the page and `trainer predict` read one (blank: an empty input).
+fn read_photo(photo: &GrayImage) -> [f32; IMAGE_PIXELS] {
+    preprocess(Bitmap {
+        width: photo.width() as usize,
+        height: photo.height() as usize,
+        format: PixelFormat::Gray,
+        pixels: photo.as_raw(),
+    })
+    .unwrap_or([0.0; IMAGE_PIXELS])
 }
 
 fn score(name: String, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> SetResult {
@@ -306,12 +344,11 @@ fn score(name: String, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> SetResu
     }
 }
 
-/// A 28×28 MNIST digit (white on black) written large in dark ink on grey paper and
-/// photographed slightly askew.
-pub fn photograph(digit: &[u8], rng: &mut impl Rng) -> GrayImage {
+/// A square digit (white on black: an MNIST scan, a drawing) written large in dark ink on grey
+/// paper and photographed slightly askew.
+pub fn photograph(source: &GrayImage, rng: &mut impl Rng) -> GrayImage {
     let size = rng.random_range(56..=140u32);
-    let source = GrayImage::from_raw(28, 28, digit.to_vec()).expect("28×28");
-    let large = imageops::resize(&source, size, size, imageops::FilterType::Triangle);
+    let large = imageops::resize(source, size, size, imageops::FilterType::Triangle);
     let side = size * 3 / 2;
     let offset = (side - size) as f32 / 2.0;
     // Keystone: each output corner looks at a source point up to a tenth of the side away.

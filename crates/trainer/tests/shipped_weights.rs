@@ -206,6 +206,9 @@ const FLOOR_SCANS: f64 = 0.99;
 const FLOOR_PEN: f64 = 0.985;
 const FLOOR_STYLES: f64 = 0.955;
 const FLOOR_PHOTOS: f64 = 0.99;
+/// The shipped weights read 98.70 % of the first 2,000 written with a fine pen and
+/// photographed; 98.15 % before hairlines were thickened.
+const FLOOR_FINE_PEN: f64 = 0.984;
 
 #[test]
 fn heldout_handwriting_is_read() {
@@ -213,14 +216,18 @@ fn heldout_handwriting_is_read() {
     let report = heldout(2000);
     let sets = report["sets"].as_array().unwrap();
     let names: Vec<&str> = sets.iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["scans", "pen", "styles", "photos"]);
+    assert_eq!(
+        names,
+        ["scans", "pen", "styles", "photos", "fine pen photos"]
+    );
     for set in sets {
         let (name, accuracy) = name_and_accuracy(set);
         let floor = match name {
             "scans" => FLOOR_SCANS,
             "pen" => FLOOR_PEN,
             "styles" => FLOOR_STYLES,
-            _ => FLOOR_PHOTOS,
+            "photos" => FLOOR_PHOTOS,
+            _ => FLOOR_FINE_PEN,
         };
         assert!(accuracy >= floor, "{name}: {accuracy} under {floor}");
     }
@@ -277,7 +284,7 @@ fn weights_compared_with_themselves_differ_nowhere() {
     let paired = report["against"].as_array().unwrap();
     assert_eq!(
         paired.len(),
-        4 + 6,
+        5 + 6,
         "every set, MNIST-made and real writers'"
     );
     for set in paired {
