@@ -89,17 +89,18 @@ pub(crate) fn ink_plane(bitmap: Bitmap<'_>) -> Result<(Plane, usize), Preprocess
 /// The 28×28 input for the ink in `ink`: its bounding box fitted into 20×20, centred by mass,
 /// its strokes first thickened where they would be hairlines there ([`stroke_weight`]).
 pub(crate) fn digit_input(ink: &Plane) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
-    let (x0, y0, x1, y1) = bounding_box(ink).ok_or(PreprocessError::Blank)?;
+    let bounds = bounding_box(ink).ok_or(PreprocessError::Blank)?;
+    let (x0, y0, x1, y1) = bounds;
     let scale = DIGIT_BOX as f32 / (x1 - x0).max(y1 - y0) as f32;
-    match stroke_weight::thickened(ink, scale) {
-        Some(thicker) => fitted(&thicker),
-        None => fitted(ink),
+    match stroke_weight::thickened(ink, bounds, scale) {
+        // Grown by its margin on every side, the ink fills the cut-out to its edges.
+        Some(thicker) => fitted(&thicker, (0, 0, thicker.width, thicker.height)),
+        None => fitted(ink, bounds),
     }
 }
 
-/// The 28×28 input for the ink in `ink`, as it is.
-fn fitted(ink: &Plane) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
-    let (x0, y0, x1, y1) = bounding_box(ink).ok_or(PreprocessError::Blank)?;
+/// The 28×28 input for the ink in `bounds` of `ink`, as it is.
+fn fitted(ink: &Plane, (x0, y0, x1, y1): Bounds) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
     let (w, h) = (x1 - x0, y1 - y0);
     let scale = DIGIT_BOX as f32 / w.max(h) as f32;
     let tw = ((w as f32 * scale).round() as usize).clamp(1, DIGIT_BOX);
@@ -342,8 +343,11 @@ pub(crate) fn components(plane: &Plane) -> (Vec<u32>, Vec<Component>) {
     (label, found)
 }
 
-/// Half-open box `(x0, y0, x1, y1)` around all ink, or `None` if there is none.
-pub(crate) fn bounding_box(plane: &Plane) -> Option<(usize, usize, usize, usize)> {
+/// A half-open box `(x0, y0, x1, y1)` in a plane.
+pub(crate) type Bounds = (usize, usize, usize, usize);
+
+/// The box around all ink, or `None` if there is none.
+pub(crate) fn bounding_box(plane: &Plane) -> Option<Bounds> {
     let mut bounds: Option<(usize, usize, usize, usize)> = None;
     for (i, &v) in plane.values.iter().enumerate() {
         if v > 0.0 {
