@@ -111,10 +111,11 @@ pub fn check(
             ));
         }
     };
+    let traced = traced(test, count);
     let mut sets_read = Vec::new();
-    for (name, inputs, labels) in sets(test, count)
+    for (name, inputs, labels) in sets_traced(test, &traced)
         .into_iter()
-        .chain([fine_pen_photos(test, count)])
+        .chain([fine_pen_photos(test, &traced)])
     {
         let answers = read(model, &inputs);
         compare(name, &inputs, &answers, &labels);
@@ -242,11 +243,27 @@ fn shifted(input: &[f32; IMAGE_PIXELS], dx: isize, dy: isize) -> [f32; IMAGE_PIX
 /// A set's name, inputs and labels.
 type Set<Name = &'static str> = (Name, Vec<[f32; IMAGE_PIXELS]>, Vec<u8>);
 
-/// The MNIST-made sets the app's calibration is also fitted on, in order.
+/// The MNIST-made sets the app's calibration is also fitted on, in order, made from the first
+/// `count` test digits.
 pub fn sets(test: &Split, count: usize) -> Vec<Set> {
+    sets_traced(test, &traced(test, count))
+}
+
+/// The first `count` test digits' strokes, as the pad would draw them ([`strokes`]).
+fn traced(test: &Split, count: usize) -> Vec<Vec<Stroke>> {
+    (0..count).map(|i| strokes(&test.input(i))).collect()
+}
+
+/// [`sets`], made from the test digits `traced` holds the strokes of.
+fn sets_traced(test: &Split, traced: &[Vec<Stroke>]) -> Vec<Set> {
+    let count = traced.len();
     let labels: Vec<u8> = test.labels[..count].to_vec();
     let scans: Vec<_> = (0..count).map(|i| test.input(i)).collect();
-    let pen = redrawn(&scans);
+    let pen = scans
+        .iter()
+        .zip(traced)
+        .map(|(input, strokes)| redraw(strokes, PEN_SHARE).unwrap_or(*input))
+        .collect();
     let mut rng = SmallRng::seed_from_u64(SEED);
     let (mut styled, mut styled_labels) = (Vec::new(), Vec::new());
     for (input, &label) in scans.iter().zip(&labels) {
@@ -275,16 +292,15 @@ pub fn sets(test: &Split, count: usize) -> Vec<Set> {
     ]
 }
 
-/// The first `count` test digits traced as for the `pen` set, written with a fine pen and
-/// photographed as for `photos`: a check of `preprocess` on hairline strokes, not one of the
-/// sets the app's calibration and novelty statistics are fitted on.
-pub fn fine_pen_photos(test: &Split, count: usize) -> Set {
-    let labels: Vec<u8> = test.labels[..count].to_vec();
+/// The test digits `traced` holds the strokes of, written with a fine pen and photographed as
+/// for `photos`: a check of `preprocess` on hairline strokes, not one of the sets the app's
+/// calibration and novelty statistics are fitted on.
+fn fine_pen_photos(test: &Split, traced: &[Vec<Stroke>]) -> Set {
+    let labels: Vec<u8> = test.labels[..traced.len()].to_vec();
     let mut rng = SmallRng::seed_from_u64(SEED);
-    let photos = (0..count)
-        .map(|i| test.input(i))
-        .map(|input| {
-            let strokes = strokes(&input);
+    let photos = traced
+        .iter()
+        .map(|strokes| {
             let strokes: Vec<&Stroke> = strokes.iter().collect();
             match drawing(&strokes, FINE_PEN) {
                 Ok((width, height, canvas)) => {
