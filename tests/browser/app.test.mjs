@@ -107,6 +107,15 @@ test('an empty pad shows no digit', async () => {
   assert.ok(a.bars.every((p) => p === 0));
 });
 
+test('a fast 8 in one zigzag stroke, its ink covering most of its square, is read as 8', async () => {
+  // A real writer's 8 (eight points of a pen trajectory, UCI pendigits): redrawn with the
+  // pen, it has more ink than paper, which must not be taken for an empty pad.
+  const eight = [[57, 37], [100, 0], [0, 9], [36, 47], [95, 84], [2, 100], [5, 64], [91, 33]];
+  await page.click('button#clear');
+  await draw(page, [eight.map(([x, y]) => [0.2 + 0.006 * x, 0.2 + 0.006 * y])], await padBox(page));
+  assert.equal((await answer(page)).digit, '8');
+});
+
 test('the browser computes the same logits as the native model', async () => {
   const rows = nativeLogits(20);
   let worst = 0;

@@ -86,6 +86,30 @@ pub(crate) fn ink_plane(bitmap: Bitmap<'_>) -> Result<(Plane, usize), Preprocess
     Ok((ink(luminance)?, working_factor(bitmap)))
 }
 
+/// The 28×28 input for a drawing made here in black ink on white, `width`×`height` 8-bit grey
+/// pixels (`strokes::drawing`): which is ink is known, not guessed as for a photo, where a
+/// digit whose ink covers most of the image would be taken for the paper.
+pub(crate) fn drawn_input(
+    width: usize,
+    height: usize,
+    canvas: &[u8],
+) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
+    let values = canvas
+        .iter()
+        .map(|&v| {
+            let ink = 1.0 - v as f32 / 255.0;
+            if ink < INK_FLOOR { 0.0 } else { ink }
+        })
+        .collect();
+    let mut plane = Plane {
+        width,
+        height,
+        values,
+    };
+    remove_specks(&mut plane);
+    digit_input(&plane)
+}
+
 /// The 28×28 input for the ink in `ink`: its bounding box fitted into 20×20, centred by mass,
 /// its strokes first thickened where they would be hairlines there ([`stroke_weight`]).
 pub(crate) fn digit_input(ink: &Plane) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {

@@ -9,7 +9,7 @@
 //! of an image (see [`crate::segment`]).
 
 use crate::cut::{SHORTEST_PIECE, clip, column_costs, cuts};
-use crate::preprocess::{Bitmap, PixelFormat, PreprocessError, preprocess};
+use crate::preprocess::{PreprocessError, drawn_input};
 use crate::segment::{Bounds, Digit, Group, group_parts};
 
 /// A pen stroke: its points, in any unit (the pad's CSS pixels), in order.
@@ -246,12 +246,7 @@ pub fn draw(
     pen_share: f32,
 ) -> Result<[f32; crate::IMAGE_PIXELS], PreprocessError> {
     let (width, height, canvas) = drawing(strokes, pen_share)?;
-    preprocess(Bitmap {
-        width,
-        height,
-        format: PixelFormat::Gray,
-        pixels: &canvas,
-    })
+    drawn_input(width, height, &canvas)
 }
 
 /// The drawing [`draw`] reads: its width, height and 8-bit grey pixels, black ink on white.
@@ -471,6 +466,28 @@ mod tests {
         let digits = segment_strokes(&seven, 8.0).unwrap();
         assert_eq!(digits.len(), 1);
         assert!(digits[0].touching);
+    }
+
+    #[test]
+    fn a_digit_whose_ink_covers_most_of_its_square_is_read() {
+        // A real writer's fast 8 (eight points of a pen trajectory, pendigits): drawn with a
+        // pen a sixth of its size, ink covers more of its square than paper does, which a photo's
+        // background guess would take for the paper.
+        let eight: Stroke = [
+            (57.0, 37.0),
+            (100.0, 0.0),
+            (0.0, 9.0),
+            (36.0, 47.0),
+            (95.0, 84.0),
+            (2.0, 100.0),
+            (5.0, 64.0),
+            (91.0, 33.0),
+        ]
+        .into();
+        let (_, _, canvas) = drawing(&[&eight], PEN_SHARE).unwrap();
+        assert!(canvas.iter().filter(|&&v| v < 128).count() * 2 > canvas.len());
+        let input = draw(&[&eight], PEN_SHARE).unwrap();
+        assert!(input.iter().any(|&v| v > 0.5) && input.contains(&0.0));
     }
 
     #[test]
