@@ -8,3 +8,5 @@ pub const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 /// README beside them).
 pub const OPTDIGITS: &[u8] = include_bytes!("../assets/handwriting/optdigits-orig.tra.gz");
 pub const SEMEION: &[u8] = include_bytes!("../assets/handwriting/semeion.data.gz");
+/// Real writers' pen movements (`trajectories`; source and licence in the same README).
+pub const PENDIGITS: &[u8] = include_bytes!("../assets/handwriting/pendigits.tra.gz");

@@ -18,7 +18,8 @@
 //! into them. The figures the training recipe is chosen by are the `writers` sets: the
 //! validation digits of real writers outside MNIST ([`crate::writers`]), as scans through
 //! `preprocess` (the photo path) and redrawn as pen strokes (the pad's path), each corpus and
-//! both together, with the digits most often misread.
+//! both together, with the digits most often misread; and real writers' pen movements
+//! ([`crate::trajectories`]), drawn as the pad draws them.
 
 use std::fmt;
 use std::path::Path;
@@ -42,6 +43,7 @@ use crate::logits;
 use crate::misses::{self, Miss};
 use crate::mnist::Split;
 use crate::paired::{Comparison, Paired};
+use crate::trajectories::Trajectories;
 use crate::writers;
 
 const SEED: u64 = 2026;
@@ -172,7 +174,8 @@ pub fn writers(model: &Cnn, device: &Device) -> Result<Vec<SetResult>> {
         .collect())
 }
 
-/// The real writers' validation digits as scans and as pen strokes: each corpus, then all.
+/// The real writers' validation digits as scans and as pen strokes: each corpus, then all;
+/// then the pen trajectories' validation digits, drawn as the pad draws.
 pub fn writers_sets() -> Result<Vec<Set<String>>> {
     let mut sets = Vec::new();
     let (mut all_scans, mut all_pen, mut all_labels) = (Vec::new(), Vec::new(), Vec::new());
@@ -188,6 +191,8 @@ pub fn writers_sets() -> Result<Vec<Set<String>>> {
     }
     sets.push(("writers scans".into(), all_scans, all_labels.clone()));
     sets.push(("writers pen".into(), all_pen, all_labels));
+    let (pen, labels) = Trajectories::built_in()?.inputs(Part::Validation);
+    sets.push(("pendigits pen".into(), pen, labels));
     Ok(sets)
 }
 

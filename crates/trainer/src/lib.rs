@@ -34,5 +34,6 @@ pub mod run;
 pub mod samples;
 pub mod step;
 pub mod train;
+pub mod trajectories;
 pub mod weights_file;
 pub mod writers;

@@ -143,8 +143,9 @@ enum Command {
         compute: Compute,
     },
     /// Accuracy, per digit, on real writers outside MNIST (their validation digits as scans and
-    /// redrawn as pen strokes), and on handwriting made from the test digits in the forms users
-    /// give: as scanned, redrawn as pen strokes, in other writing styles, photographed on paper.
+    /// redrawn as pen strokes, and pen movements drawn as the pad draws them), and on
+    /// handwriting made from the test digits in the forms users give: as scanned, redrawn as
+    /// pen strokes, in other writing styles, photographed on paper.
     Heldout {
         #[command(flatten)]
         weights: Weights,

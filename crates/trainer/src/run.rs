@@ -88,6 +88,17 @@ pub struct TrainConfig {
     )]
     #[serde(default)]
     pub writers: f64,
+    /// The share of each epoch's training digits that are real writers' pen movements, drawn
+    /// as the pad draws them (the training part of `trajectories`, repeated to make up the
+    /// share), counted after the `writers` mix. Runs from before it had none.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.0,
+        help = "Share of the training digits from real writers' pen movements (UCI pendigits; 0: none)"
+    )]
+    #[serde(default)]
+    pub trajectories: f64,
     /// How strongly a fine-tuning run keeps to the `--init` network's answers on MNIST's own
     /// digits while it learns the others (learning without forgetting; 0: not at all). Runs
     /// from before it had none.

@@ -46,6 +46,9 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     if !(0.0..0.9).contains(&config.writers) {
         bail!("--writers is a share of the training digits, from 0 to under 0.9");
     }
+    if !(0.0..0.9).contains(&config.trajectories) {
+        bail!("--trajectories is a share of the training digits, from 0 to under 0.9");
+    }
     if !(config.distil.is_finite() && config.distil >= 0.0) {
         bail!("--distil is a weight, 0 or more");
     }
@@ -60,6 +63,9 @@ pub fn train(config: &TrainConfig, data: &Path, out: &Path, resume: bool) -> Res
     let mnist_digits = train_set.len();
     if config.writers > 0.0 {
         train_set = train_set.mixed_with(&writers::training_digits()?, config.writers);
+    }
+    if config.trajectories > 0.0 {
+        train_set = train_set.mixed_with(&writers::training_trajectories()?, config.trajectories);
     }
 
     let device = config.compute.device()?;

@@ -1,6 +1,7 @@
 //! The real writers' corpora built into the trainer ([`assets`]): their validation digits, which
 //! `heldout` reads as scans and redrawn as pen strokes, and their training digits, which
-//! `train --writers` mixes in beside MNIST's.
+//! `train --writers` mixes in beside MNIST's; likewise the pen trajectories ([`trajectories`]),
+//! drawn as the pad draws, which `train --trajectories` mixes in.
 
 use anyhow::{Context, Result};
 use mnist_model::handwriting::{Corpus, Part, Scans};
@@ -9,6 +10,7 @@ use mnist_model::{IMAGE_PIXELS, IMAGE_SIDE};
 use crate::assets;
 use crate::idx::Images;
 use crate::mnist::Split;
+use crate::trajectories::Trajectories;
 
 /// Both corpora, parsed.
 pub fn corpora() -> Result<Vec<Scans>> {
@@ -38,19 +40,29 @@ pub fn inputs(scans: &Scans, part: Part) -> (Vec<[f32; IMAGE_PIXELS]>, Vec<u8>) 
 
 /// Every corpus's training digits, preprocessed, as one split of 28×28 images.
 pub fn training_digits() -> Result<Split> {
-    let (mut pixels, mut labels) = (Vec::new(), Vec::new());
+    let (mut inputs, mut labels) = (Vec::new(), Vec::new());
     for scans in corpora()? {
-        let (inputs, part_labels) = inputs(&scans, Part::Train);
-        for input in &inputs {
-            pixels.extend(
-                input
-                    .iter()
-                    .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
-            );
-        }
+        let (part_inputs, part_labels) = self::inputs(&scans, Part::Train);
+        inputs.extend(part_inputs);
         labels.extend(part_labels);
     }
-    Ok(Split {
+    Ok(split(&inputs, labels))
+}
+
+/// The pen trajectories' training digits, drawn as the pad draws, as a split of 28×28 images.
+pub fn training_trajectories() -> Result<Split> {
+    let (inputs, labels) = Trajectories::built_in()?.inputs(Part::Train);
+    Ok(split(&inputs, labels))
+}
+
+/// `inputs` and their `labels` as a split of 8-bit 28×28 images.
+fn split(inputs: &[[f32; IMAGE_PIXELS]], labels: Vec<u8>) -> Split {
+    let pixels = inputs
+        .iter()
+        .flatten()
+        .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8)
+        .collect();
+    Split {
         images: Images {
             count: labels.len(),
             rows: IMAGE_SIDE,
@@ -58,7 +70,7 @@ pub fn training_digits() -> Result<Split> {
             pixels,
         },
         labels,
-    })
+    }
 }
 
 #[cfg(test)]

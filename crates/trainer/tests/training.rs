@@ -33,6 +33,7 @@ fn tiny(epochs: usize) -> TrainConfig {
         elastic: false,
         outliers: 0.125,
         writers: 0.0,
+        trajectories: 0.0,
         distil: 0.0,
         init: None,
         schedule: Schedule::Constant,
