@@ -96,10 +96,7 @@ pub(crate) fn drawn_input(
 ) -> Result<[f32; IMAGE_PIXELS], PreprocessError> {
     let values = canvas
         .iter()
-        .map(|&v| {
-            let ink = 1.0 - v as f32 / 255.0;
-            if ink < INK_FLOOR { 0.0 } else { ink }
-        })
+        .map(|&v| floored(1.0 - v as f32 / 255.0))
         .collect();
     let mut plane = Plane {
         width,
@@ -240,11 +237,15 @@ fn ink(mut plane: Plane) -> Result<Plane, PreprocessError> {
         return Err(PreprocessError::Blank);
     }
     for v in &mut plane.values {
-        let n = ((*v - background) / contrast).clamp(0.0, 1.0);
-        *v = if n < INK_FLOOR { 0.0 } else { n };
+        *v = floored(((*v - background) / contrast).clamp(0.0, 1.0));
     }
     remove_specks(&mut plane);
     Ok(plane)
+}
+
+/// Ink normalised to 0..1, with what is fainter than `INK_FLOOR` taken for paper.
+fn floored(ink: f32) -> f32 {
+    if ink < INK_FLOOR { 0.0 } else { ink }
 }
 
 fn border_mean(plane: &Plane) -> f32 {
