@@ -14,7 +14,7 @@ use crate::hash::sha256_hex;
 use crate::heldout::{self, SetResult};
 use crate::logits;
 use crate::mnist::{Split, VALIDATION_IMAGES};
-use crate::run::{Blend, EpochMetrics, Outcome, RunDir, TrainConfig, WEIGHTS_STEM};
+use crate::run::{Blend, EpochMetrics, Outcome, Recipe, RunDir, TrainConfig, WEIGHTS_STEM};
 
 /// A short, machine-readable account of how the weights were made and how well they do.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +50,9 @@ pub struct ModelCard {
     pub blend: Option<Blend>,
     pub date: String,
     pub command: String,
+    /// Where the card is a recipe's last step's (`trainer recipe`): every step and the data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<Recipe>,
 }
 
 /// What [`export`] wrote, and how the weights as written did on the test set.
@@ -138,6 +141,7 @@ pub fn export(
         blend: blend.clone(),
         date,
         command: command.into(),
+        recipe: None,
     };
     atomic::write(&run.weights(), &bytes)?;
     atomic::write(&run.card(), serde_json::to_string_pretty(&card)?.as_bytes())?;

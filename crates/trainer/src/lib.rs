@@ -29,6 +29,7 @@ pub mod paired;
 pub mod pen_digits;
 pub mod predict;
 pub mod probes;
+pub mod recipe;
 pub mod replay;
 pub mod run;
 pub mod samples;

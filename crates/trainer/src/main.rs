@@ -16,7 +16,7 @@ use mnist_trainer::mnist::Split;
 use mnist_trainer::run::{RunDir, TrainConfig};
 use mnist_trainer::{
     atomic, bench, blend, calibrate, evaluate, export, fetch, heldout, logits, memory, mnist,
-    pen_digits, predict, replay, samples, train, weights_file,
+    pen_digits, predict, recipe, replay, samples, train, weights_file,
 };
 use serde::Serialize;
 
@@ -203,6 +203,20 @@ enum Command {
         #[arg(long, default_value = "int4")]
         precision: Precision,
     },
+    /// Make the shipped weights from MNIST in one command: every step of their recipe (README,
+    /// "The trainer"), each into a folder of its own under --out, the blend last. Run again
+    /// after a kill, it goes on where it stopped.
+    Recipe {
+        #[command(flatten)]
+        data: Data,
+        /// The directory the steps' folders go into (the weights: blend/mnist-cnn.bpk).
+        #[arg(long)]
+        out: PathBuf,
+        /// Train every step on the first N training images only: a quick check of the
+        /// recipe, not its weights.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
     /// Write the replay set the page mixes into its fine-tuning: MNIST training digits spread
     /// evenly over the 55,000 trained on, as two gzipped IDX files.
     Replay {
@@ -243,6 +257,7 @@ impl Command {
             | Command::Strokes { .. }
             | Command::Convert { .. }
             | Command::Blend { .. }
+            | Command::Recipe { .. }
             | Command::Replay { .. } => None,
             Command::Train { config, .. } => Some(config.compute),
             Command::Eval { compute, .. }
@@ -424,6 +439,15 @@ fn run(command: Command) -> Result<ExitCode> {
                 &command,
             )?;
             println!("{exported}");
+        }
+        Command::Recipe { data, out, limit } => {
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let extra: Vec<String> = match limit {
+                Some(n) => vec!["--limit".into(), n.to_string()],
+                None => Vec::new(),
+            };
+            let card = recipe::run(&data.data, &out, &extra, &command)?;
+            println!("recipe done: {}", card.display());
         }
         Command::Convert {
             weights,

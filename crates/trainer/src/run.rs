@@ -201,6 +201,33 @@ pub struct Blend {
     pub share: f32,
 }
 
+/// How weights were made from the data up, step by step (`trainer recipe`), in the last
+/// step's model card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recipe {
+    /// The command that ran the recipe and wrote this entry.
+    pub command: String,
+    pub steps: Vec<RecipeStep>,
+    pub data: Vec<DataFile>,
+}
+
+/// One step of a recipe as its own model card records it, with its weights file's SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecipeStep {
+    pub name: String,
+    pub command: String,
+    pub test_accuracy: f64,
+    pub weights_sha256: String,
+}
+
+/// A file of data a recipe read: the SHA-256 of its content and what of it was used for what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataFile {
+    pub name: String,
+    pub sha256: String,
+    pub used: String,
+}
+
 /// The directory a run writes, and the one place that names its files.
 #[derive(Debug, Clone)]
 pub struct RunDir(PathBuf);

@@ -16,14 +16,16 @@ use crate::trajectories::Trajectories;
 pub fn corpora() -> Result<Vec<Scans>> {
     Corpus::ALL
         .into_iter()
-        .map(|corpus| {
-            let bytes = match corpus {
-                Corpus::Optdigits => assets::OPTDIGITS,
-                Corpus::Semeion => assets::SEMEION,
-            };
-            corpus.parse(bytes).context("a built-in corpus")
-        })
+        .map(|corpus| corpus.parse(built_in(corpus)).context("a built-in corpus"))
         .collect()
+}
+
+/// The file of `corpus` built into the trainer.
+pub fn built_in(corpus: Corpus) -> &'static [u8] {
+    match corpus {
+        Corpus::Optdigits => assets::OPTDIGITS,
+        Corpus::Semeion => assets::SEMEION,
+    }
 }
 
 /// The digits of `part` as model inputs, with their labels; a scan `preprocess` finds blank
