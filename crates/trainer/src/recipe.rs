@@ -19,10 +19,11 @@ use crate::{atomic, idx, mnist, writers};
 
 /// What one step runs.
 pub enum Task {
-    /// `trainer train` with these flags, from the weights of the step named `init` if any.
+    /// `trainer train` with these flags (separated by spaces), from the weights of the step
+    /// named `init` if any.
     Train {
         init: Option<&'static str>,
-        flags: &'static [&'static str],
+        flags: &'static str,
     },
     /// `trainer blend`: `share` of the way from the step `weights` to the step `with`.
     Blend {
@@ -45,69 +46,28 @@ pub const STEPS: [Step; 5] = [
         name: "scratch",
         task: Task::Train {
             init: None,
-            flags: &[
-                "--epochs",
-                "20",
-                "--lr-schedule",
-                "cosine",
-                "--seed",
-                "42",
-                "--no-pen",
-            ],
+            flags: "--epochs 20 --lr-schedule cosine --seed 42 --no-pen",
         },
     },
     Step {
         name: "pen",
         task: Task::Train {
             init: Some("scratch"),
-            flags: &[
-                "--epochs",
-                "2",
-                "--lr",
-                "3e-5",
-                "--lr-schedule",
-                "cosine",
-                "--seed",
-                "42",
-            ],
+            flags: "--epochs 2 --lr 3e-5 --lr-schedule cosine --seed 42",
         },
     },
     Step {
         name: "writers",
         task: Task::Train {
             init: Some("pen"),
-            flags: &[
-                "--epochs",
-                "4",
-                "--lr",
-                "2e-4",
-                "--lr-schedule",
-                "cosine",
-                "--seed",
-                "42",
-                "--writers",
-                "0.5",
-            ],
+            flags: "--epochs 4 --lr 2e-4 --lr-schedule cosine --seed 42 --writers 0.5",
         },
     },
     Step {
         name: "writers-distil",
         task: Task::Train {
             init: Some("pen"),
-            flags: &[
-                "--epochs",
-                "4",
-                "--lr",
-                "2e-4",
-                "--lr-schedule",
-                "cosine",
-                "--seed",
-                "42",
-                "--writers",
-                "0.5",
-                "--distil",
-                "1",
-            ],
+            flags: "--epochs 4 --lr 2e-4 --lr-schedule cosine --seed 42 --writers 0.5 --distil 1",
         },
     },
     Step {
@@ -172,7 +132,7 @@ fn arguments(step: &Step, data: &Path, out: &Path, extra: &[String], resume: boo
             if let Some(init) = init {
                 args.extend(["--init".into(), weights(init)]);
             }
-            args.extend(flags.iter().map(|f| f.to_string()));
+            args.extend(flags.split_whitespace().map(String::from));
             args.extend(["--precision".into(), "f32".into()]);
             args.extend(extra.iter().cloned());
             if resume {
