@@ -28,17 +28,12 @@ fn train(out: &Path, extra: &[&str]) -> Command {
 }
 
 fn logits(weights: &Path) -> String {
-    let out = common::trainer()
-        .args(["logits", "--count", "8", "--weights"])
-        .arg(weights)
-        .arg("--data")
-        .arg(common::data_dir())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::succeed(
+        common::trainer()
+            .args(["logits", "--count", "8", "--weights"])
+            .arg(weights)
+            .arg("--data")
+            .arg(common::data_dir()),
     );
     String::from_utf8(out.stdout).unwrap()
 }

@@ -55,16 +55,11 @@ fn photo(
 
 /// `trainer predict --number --json` with the shipped weights: one JSON line per file.
 fn read_numbers(files: &[PathBuf]) -> Vec<serde_json::Value> {
-    let output = common::trainer()
-        .args(["predict", "--number", "--json", "--weights"])
-        .arg(common::shipped_weights())
-        .args(files)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = common::succeed(
+        common::trainer()
+            .args(["predict", "--number", "--json", "--weights"])
+            .arg(common::shipped_weights())
+            .args(files),
     );
     String::from_utf8(output.stdout)
         .unwrap()

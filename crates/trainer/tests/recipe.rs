@@ -12,17 +12,12 @@ use mnist_trainer::mnist;
 use mnist_trainer::recipe::STEPS;
 
 fn recipe(out: &Path) {
-    let output = common::trainer()
-        .args(["recipe", "--limit", "64", "--data"])
-        .arg(common::data_dir())
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    common::succeed(
+        common::trainer()
+            .args(["recipe", "--limit", "64", "--data"])
+            .arg(common::data_dir())
+            .arg("--out")
+            .arg(out),
     );
 }
 

@@ -35,13 +35,18 @@ pub fn trainer() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_trainer"))
 }
 
-/// Runs `command`, checks that it succeeded, and parses its output as one JSON value.
-pub fn json_output(command: &mut std::process::Command) -> serde_json::Value {
+/// Runs `command` and checks that it succeeded, failing with its error output otherwise.
+pub fn succeed(command: &mut std::process::Command) -> std::process::Output {
     let output = command.output().unwrap();
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).unwrap()
+    output
+}
+
+/// Runs `command`, checks that it succeeded, and parses its output as one JSON value.
+pub fn json_output(command: &mut std::process::Command) -> serde_json::Value {
+    serde_json::from_slice(&succeed(command).stdout).unwrap()
 }
