@@ -127,7 +127,7 @@ test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s 
   await download.saveAs(file);
   const report = JSON.parse(execFileSync(TRAINER, ['eval', '--weights', file, '--data', DATA, '--json']).toString());
   console.log(`the personal weights read ${(100 * report.accuracy).toFixed(2)} % of MNIST's test set`);
-  assert.ok(report.accuracy >= 0.993, `the personal weights read ${report.accuracy} of MNIST's test set`);
+  assert.ok(report.accuracy >= 0.992, `the personal weights read ${report.accuracy} of MNIST's test set`);
 
   await page.click('#reset-model');
   await until(page, () => document.body.dataset.model === 'shipped');
