@@ -3,37 +3,30 @@
 // digit, a number, "not sure", teaching with examples and after adapting, "Look inside" open,
 // the report card run, "Train it yourself" open and after a run, an error), in the light and
 // the dark theme. Zero violations.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { serve, launch, settled, padBox, draw, answer, DATA } from './harness.mjs';
+import { settled, padBox, draw, answer, DATA } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place } from './strokes.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-let server;
-let browser;
+// The CPU engine: adapting and the report card are quicker there than on SwiftShader.
+const app = servedApp({ webgpu: false });
 let digits;
 
 before(async () => {
-  server = await serve();
-  // The CPU engine: adapting and the report card are quicker there than on SwiftShader.
-  browser = await launch({ webgpu: false });
   digits = testDigits(DATA, 4);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(scheme, query = '') {
-  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1000, height: 900 } });
+  const context = await app.browser.newContext({ colorScheme: scheme, viewport: { width: 1000, height: 900 } });
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
-  await page.goto(`${server.url}${query}`);
+  await page.goto(`${app.server.url}${query}`);
   await settled(page);
   return page;
 }
@@ -111,14 +104,14 @@ for (const scheme of ['light', 'dark']) {
     await page.waitForFunction(() => document.querySelector('#inside').dataset.shown === 'true');
     await expectClean(page, '"Look inside" open', scheme);
 
-    await page.goto(`${server.url}?test-limit=200`);
+    await page.goto(`${app.server.url}?test-limit=200`);
     await settled(page);
     await page.click('#report-card summary');
     await page.click('#run-test-set');
     await page.waitForFunction(() => document.querySelector('#report').dataset.state === 'done', null, { timeout: 300_000 });
     await expectClean(page, 'the report card run', scheme);
 
-    await page.goto(`${server.url}?train-digits=256&test-limit=100`);
+    await page.goto(`${app.server.url}?train-digits=256&test-limit=100`);
     await settled(page);
     await page.click('#train-card summary');
     await expectClean(page, '"Train it yourself" open', scheme);

@@ -3,20 +3,16 @@
 // chosen), recognition of drawn digits, undo/clear, parity with the native model on WebGPU,
 // the CPU fallback, the engine worker and the page's own thread where it fails, and the error
 // state for bad weights.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serve, launch, openApp, chooseEngine, settled, padBox, draw, answer, nativeLogits, DATA, WEIGHTS } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place } from './strokes.mjs';
 import { greyPng, pngBomb } from './png.mjs';
 
-let server;
-let browser;
 let page;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
+const app = servedApp({}, async ({ browser, server }) => {
   // WebGPU chosen: the tests below then check the WebGPU engine (on auto SwiftShader loses).
   page = await openApp(browser, server.url, { engine: 'webgpu' });
 });
@@ -24,13 +20,8 @@ before(async () => {
 /** Where the page stands and which engines it has: `body[data-state/backend/webgpu]`. */
 const engines = (p) => p.evaluate(() => { const { state, backend, webgpu } = document.body.dataset; return { state, backend, webgpu }; });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('the page answers on the CPU at once, then on the faster engine, timed on both', async () => {
-  const p = await openApp(browser, server.url);
+  const p = await openApp(app.browser, app.server.url);
   const body = await p.evaluate(() => ({ ...document.body.dataset }));
   assert.equal(body.state, 'ready', await p.locator('#error-message').textContent());
   assert.equal(body.webgpu, 'ready');
@@ -52,9 +43,9 @@ test('the page answers on the CPU at once, then on the faster engine, timed on b
 });
 
 test('the engine menu forces an engine, is remembered on the device, and auto times again', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const p = await context.newPage();
-  await p.goto(server.url);
+  await p.goto(app.server.url);
   await settled(p);
   const box = await padBox(p);
   for (const engine of ['cpu', 'webgpu']) {
@@ -79,7 +70,7 @@ test('the engine menu forces an engine, is remembered on the device, and auto ti
 });
 
 test('a digit drawn while WebGPU starts is answered on the CPU', async () => {
-  const p = await browser.newPage();
+  const p = await app.browser.newPage();
   await chooseEngine(p, 'webgpu');
   await p.addInitScript(() => {
     window.__answers = [];
@@ -88,7 +79,7 @@ test('a digit drawn while WebGPU starts is answered on the CPU', async () => {
       if (digit) window.__answers.push({ digit, backend: document.body.dataset.backend });
     }).observe(document.querySelector('#prediction'), { attributeFilter: ['data-digit'] }));
   });
-  await p.goto(server.url);
+  await p.goto(app.server.url);
   // On SwiftShader WebGPU needs over a second more than the CPU to start: time enough to draw.
   await p.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 180_000 });
   assert.deepEqual(await engines(p), { state: 'ready', backend: 'cpu', webgpu: 'starting' });
@@ -201,7 +192,7 @@ test('an opened photo of a digit on paper is recognised; unreadable files and bo
 });
 
 test('when the GPU device is lost the page moves to the CPU and keeps answering', async () => {
-  const p = await browser.newPage();
+  const p = await app.browser.newPage();
   await chooseEngine(p, 'webgpu');
   // Keep a handle on the device the engine worker gets, to destroy it as a driver reset would:
   // the worker asks for it only after loading the CPU engine, well after it starts.
@@ -217,7 +208,7 @@ test('when the GPU device is lost the page moves to the CPU and keeps answering'
       };
     });
   });
-  await p.goto(server.url);
+  await p.goto(app.server.url);
   await settled(p);
   assert.equal(await p.evaluate(() => document.body.dataset.backend), 'webgpu');
   const box = await padBox(p);
@@ -234,11 +225,11 @@ test('when the GPU device is lost the page moves to the CPU and keeps answering'
 
 test('where the engine worker cannot start, or stops, the page answers on its own thread and says so', async () => {
   // Workers refused (an old browser, a policy): the engines load on the page's thread.
-  const refused = await browser.newContext({ viewport: { width: 900, height: 900 } });
+  const refused = await app.browser.newContext({ viewport: { width: 900, height: 900 } });
   await refused.addInitScript(() => {
     window.Worker = class { constructor() { throw new Error('workers are blocked here'); } };
   });
-  const p = await openApp(refused, server.url);
+  const p = await openApp(refused, app.server.url);
   assert.equal(await p.evaluate(() => document.body.dataset.thread), 'page');
   assert.match(await p.locator('#status').textContent(), /on the page's thread \(workers are blocked here\)/);
   await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(p));
@@ -246,7 +237,7 @@ test('where the engine worker cannot start, or stops, the page answers on its ow
   await refused.close();
 
   // The worker crashes after start-up: the page loads the network itself and carries on.
-  const crashing = await browser.newContext({ viewport: { width: 900, height: 900 } });
+  const crashing = await app.browser.newContext({ viewport: { width: 900, height: 900 } });
   await crashing.addInitScript(() => {
     const Original = window.Worker;
     window.__workers = [];
@@ -254,7 +245,7 @@ test('where the engine worker cannot start, or stops, the page answers on its ow
       constructor(...args) { super(...args); window.__workers.push([String(args[0]), this]); }
     };
   });
-  const q = await openApp(crashing, server.url);
+  const q = await openApp(crashing, app.server.url);
   assert.equal(await q.evaluate(() => document.body.dataset.thread), 'worker');
   const box = await padBox(q);
   await draw(q, [[[0.5, 0.15], [0.5, 0.85]]], box);
@@ -275,7 +266,7 @@ test('where the engine worker cannot start, or stops, the page answers on its ow
 test('without WebGPU the page runs on the CPU and still answers', async () => {
   const cpuBrowser = await launch({ webgpu: false });
   try {
-    const cpuPage = await openApp(cpuBrowser, server.url);
+    const cpuPage = await openApp(cpuBrowser, app.server.url);
     const body = await engines(cpuPage);
     assert.deepEqual(body, { state: 'ready', backend: 'cpu', webgpu: 'unavailable' });
     assert.match(await cpuPage.locator('#status').textContent(), /CPU \(no usable WebGPU adapter\)/);
@@ -288,14 +279,14 @@ test('without WebGPU the page runs on the CPU and still answers', async () => {
 });
 
 test('the page stays on its own origin under a strict CSP', async () => {
-  const p = await browser.newPage();
+  const p = await app.browser.newPage();
   const requests = [];
   p.on('request', (r) => requests.push(r.url()));
   await p.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  await p.goto(server.url);
+  await p.goto(app.server.url);
   await settled(p);
   const csp = await p.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
@@ -303,7 +294,7 @@ test('the page stays on its own origin under a strict CSP', async () => {
   assert.equal(await p.locator('script:not([src])').count(), 0, 'no inline script');
   await draw(p, [[[0.5, 0.15], [0.5, 0.85]]], await padBox(p));
   assert.equal((await answer(p)).digit, '1');
-  const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'));
+  const foreign = requests.filter((u) => !u.startsWith(app.server.url) && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'requests outside the page\'s origin');
   assert.deepEqual(await p.evaluate(() => window.__violations), []);
   await p.close();
@@ -316,7 +307,7 @@ test('corrupt or missing weights put the page in its error state with the reason
   const bad = await serve({ '/model/corrupt.bpk': corrupt, '/model/missing.bpk': null });
   try {
     for (const [file, reason] of [['corrupt.bpk', /corrupted/], ['missing.bpk', /HTTP 404/]]) {
-      const p = await openApp(browser, `${bad.url}?weights=model/${file}`);
+      const p = await openApp(app.browser, `${bad.url}?weights=model/${file}`);
       assert.equal(await p.evaluate(() => document.body.dataset.state), 'error');
       const message = await p.locator('#error-message').textContent();
       assert.match(message, reason);

@@ -2,26 +2,16 @@
 // from the app's footer, every link between them leads to a page that exists and every
 // #anchor to a heading or line on it, the pictures load, nothing breaks the content security
 // policy, axe-core finds nothing in either theme, and a page read once is there offline.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { serve, launch, settled } from './harness.mjs';
+import { serve, settled } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = servedApp({ webgpu: false });
 
 /** The ids and links of the page at `url`, from its HTML; null when it is not served. */
 async function parse(url) {
@@ -36,7 +26,7 @@ async function parse(url) {
 }
 
 test('every link between the documentation and source pages leads somewhere real', async () => {
-  const root = new URL('source/', server.url).href;
+  const root = new URL('source/', app.server.url).href;
   const seen = new Map();
   const queue = [`${root}README.md.html`, `${root}index.html`];
   const anchors = [];
@@ -71,13 +61,13 @@ test('every link between the documentation and source pages leads somewhere real
 
 for (const scheme of ['light', 'dark']) {
   test(`the footer's documentation link opens the README as a page, clean by axe-core, ${scheme} theme`, async () => {
-    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1000, height: 900 } });
+    const context = await app.browser.newContext({ colorScheme: scheme, viewport: { width: 1000, height: 900 } });
     const page = await context.newPage();
     const errors = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await settled(page);
     await page.click('footer a[href="source/README.md.html"]');
     await page.waitForLoadState('load');
@@ -86,7 +76,7 @@ for (const scheme of ['light', 'dark']) {
     assert.ok(images.length >= 3, 'the screenshots are shown');
     assert.deepEqual(images.filter(([, width]) => width === 0), [], 'every picture loads');
     for (const path of ['source/README.md.html', 'source/index.html', 'source/crates/model/src/network.rs.html']) {
-      await page.goto(new URL(path, server.url).href);
+      await page.goto(new URL(path, app.server.url).href);
       await page.evaluate(AXE);
       const violations = await page.evaluate(async () => (await window.axe.run(document, {
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
@@ -103,7 +93,7 @@ for (const scheme of ['light', 'dark']) {
 
 test('a documentation page read once is there offline', async () => {
   const own = await serve();
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
   await page.goto(own.url);
   await settled(page);

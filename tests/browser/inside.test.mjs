@@ -1,25 +1,16 @@
 // Looking inside the network, in Chromium with WebGPU (SwiftShader) answering: the panel
 // shows every layer for a digit drawn with pointer events, from the same pass as the answer;
 // pointing at a map enlarges it (with its filter for conv1); closed, it is left alone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, settled, padBox, draw, answer, DATA } from './harness.mjs';
+import { openApp, settled, padBox, draw, answer, DATA } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place } from './strokes.mjs';
 
-let server;
-let browser;
 let page;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
+const app = servedApp({}, async ({ browser, server }) => {
   page = await openApp(browser, server.url, { engine: 'webgpu' });
   await settled(page);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Per layer: its hook, map count, canvases and their sizes, and each map's brightest pixel. */
@@ -145,11 +136,11 @@ async function drawTwo(p) {
 
 test('"why?" shows the pixels the answer rests on near the ink: by occlusion without the teaching worker, by gradient with it', async () => {
   // Where the worker that computes gradients cannot start: occlusion, on the page's engine.
-  const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+  const context = await app.browser.newContext({ viewport: { width: 900, height: 900 } });
   await context.addInitScript(() => {
     window.Worker = class { constructor() { throw new Error('workers are blocked here'); } };
   });
-  const blocked = await openApp(context, server.url, { engine: 'webgpu' });
+  const blocked = await openApp(context, app.server.url, { engine: 'webgpu' });
   await blocked.click('button#why');
   assert.equal(await blocked.getAttribute('button#why', 'aria-pressed'), 'true');
   await drawTwo(blocked);

@@ -3,24 +3,17 @@
 // undo (Ctrl+Z) and clear (Escape), adapt, open a layer and move between maps with the arrow
 // keys, run and stop the report card, and move through the confusion matrix. The screen
 // reader's live region says each settled answer once. On the CPU engine (WebGPU disabled).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, padBox, draw, answer, DATA } from './harness.mjs';
+import { openApp, padBox, draw, answer, DATA } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place } from './strokes.mjs';
 
-let server;
-let browser;
+const app = servedApp({ webgpu: false });
 let digits;
 
 before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
   digits = testDigits(DATA, 3);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Presses Tab until the focus is on `selector`; fails if it never gets there. */
@@ -44,7 +37,7 @@ async function write(page, digit) {
 }
 
 test('everything but writing is done by keyboard', async () => {
-  const page = await openApp(browser, server.url);
+  const page = await openApp(app.browser, app.server.url);
   await page.click('#teach summary');
   await page.focus('body');
 

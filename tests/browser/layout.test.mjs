@@ -5,12 +5,13 @@
 // readable against its background (axe-core's contrast rule, in a11y.test.mjs, covers every
 // state). Each is photographed: into $SCREENSHOTS when set (docs/screens/ holds the phone and
 // desktop ones), else a temporary folder.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, settled, padBox, draw, answer, DATA } from './harness.mjs';
+import { settled, padBox, draw, answer, DATA } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place } from './strokes.mjs';
 
 const SIZES = [
@@ -20,26 +21,18 @@ const SIZES = [
 ];
 const OUT = process.env.SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'mnist-screens-'));
 
-let server;
-let browser;
+const app = servedApp({ webgpu: false });
 let digits;
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  server = await serve();
-  browser = await launch({ webgpu: false });
   digits = testDigits(DATA, 3);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 for (const size of SIZES) {
   for (const scheme of ['light', 'dark']) {
     test(`${size.name} (${size.width}×${size.height}), ${scheme}: no sideways scroll, pad and answer in view, targets big enough`, async () => {
-      const context = await browser.newContext({
+      const context = await app.browser.newContext({
         viewport: { width: size.width, height: size.height },
         colorScheme: scheme,
         hasTouch: size.touch,
@@ -47,7 +40,7 @@ for (const size of SIZES) {
       });
       try {
         const page = await context.newPage();
-        await page.goto(server.url);
+        await page.goto(app.server.url);
         await settled(page);
         const box = await padBox(page);
         for (const [i, digit] of digits.entries()) {

@@ -5,24 +5,15 @@
 // their strokes, or cut apart; a stray dot is not a digit; letters and scribbles are mostly answered "not
 // sure". On the CPU engine (WebGPU disabled), which answers fastest here: what is
 // tested is the reading, not the engine.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
+import { openApp, padBox, draw, DATA } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place, generator } from './strokes.mjs';
 
-let server;
-let browser;
 let page;
-
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
+const app = servedApp({ webgpu: false }, async ({ browser, server }) => {
   page = await openApp(browser, server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Waits for the answer to the current drawing; returns the first digit's and the number's hooks. */

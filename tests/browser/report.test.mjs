@@ -2,25 +2,15 @@
 // WebGPU (SwiftShader) and then the CPU, give the trainer's figure on the same weights; a cell
 // of the confusion matrix opens its digits; a run can be stopped; a missing or damaged test
 // set is reported in the report area while the page goes on answering.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, launch, openApp, settled, padBox, draw, answer, nativeLogits, DIST } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 
 const SUBSET = 500;
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = servedApp();
 
 /** Opens the report card on `page` and starts a run; waits for it to end. */
 async function runTestSet(page, { timeout = 300_000 } = {}) {
@@ -36,7 +26,7 @@ async function runTestSet(page, { timeout = 300_000 } = {}) {
 }
 
 test('the page reads the test digits as the trainer does, on WebGPU and on the CPU', async () => {
-  const page = await openApp(browser, `${server.url}?test-limit=${SUBSET}`, { engine: 'webgpu' });
+  const page = await openApp(app.browser, `${app.server.url}?test-limit=${SUBSET}`, { engine: 'webgpu' });
   await settled(page);
   const report = await runTestSet(page);
   assert.equal(report.state, 'done', report.summary);
@@ -73,7 +63,7 @@ test('the page reads the test digits as the trainer does, on WebGPU and on the C
 test('a run can be stopped, and keeps what it counted', async () => {
   const cpuOnly = await launch({ webgpu: false });
   try {
-    const page = await openApp(cpuOnly, server.url);
+    const page = await openApp(cpuOnly, app.server.url);
     await page.click('#report-card summary');
     await page.click('button#run-test-set');
     await page.waitForFunction(() => document.querySelector('#report-progress').value > 0.02, null, { timeout: 120_000 });

@@ -1,24 +1,15 @@
 // The pad under abuse: a pointer leaving it mid-stroke, two fingers at once, thousands of
 // strokes and one very long stroke. The page must stay responsive and end on the right answer.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, padBox, draw, answer } from './harness.mjs';
+import { openApp, padBox, draw, answer } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 
-let server;
-let browser;
 let page;
 let box;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
+const app = servedApp({}, async ({ browser, server }) => {
   page = await openApp(browser, server.url);
   box = await padBox(page);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const at = (x, y) => [box.x + x * box.width, box.y + y * box.height];

@@ -4,24 +4,15 @@
 // two or three strokes, at random proportions, slant, size and place), half from MNIST test
 // 7s and 1s thinned to strokes with a bar or a flag added. Nothing here shares code with the
 // training augmentation that made such digits in Rust. On the CPU engine (WebGPU disabled).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, padBox, draw, DATA } from './harness.mjs';
+import { openApp, padBox, draw, DATA } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place, generator } from './strokes.mjs';
 
-let server;
-let browser;
 let page;
-
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
+const app = servedApp({ webgpu: false }, async ({ browser, server }) => {
   page = await openApp(browser, server.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const lerp = (a, b, t) => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];

@@ -4,28 +4,18 @@
 // own 8s still as 8. The personal model survives a reload, downloads as a weights file that
 // `trainer eval` accepts, and goes away on reset. Then the faults: an empty pad, no storage, a
 // corrupt saved model, missing or damaged replay digits. On the CPU engine (WebGPU disabled).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { serve, launch, settled, padBox, draw, answer, DATA, DIST, TRAINER } from './harness.mjs';
+import { serve, settled, padBox, draw, answer, DATA, DIST, TRAINER } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place } from './strokes.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = servedApp({ webgpu: false });
 
 /** A slashed zero: an ellipse from the top, then the slash; `cx, cy, r` in 0..1 of the pad. */
 function slashedZero(cx, cy, r, lean = 0.6) {
@@ -45,7 +35,7 @@ async function newPage(context) {
 
 async function open(context) {
   const page = await newPage(context);
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await settled(page);
   return page;
 }
@@ -79,7 +69,7 @@ const taught = [slashedZero(0.3, 0.35, 0.2), slashedZero(0.65, 0.6, 0.3, 0.5), s
 const elsewhere = [slashedZero(0.7, 0.3, 0.16, 0.65), slashedZero(0.4, 0.65, 0.25, 0.65)];
 
 test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s stay 8; it survives a reload, downloads, and resets', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await app.browser.newContext({ acceptDownloads: true });
   const page = await open(context);
   for (const zero of elsewhere) {
     assert.equal((await read(page, zero)).digit, '8', 'the shipped weights read a slashed zero as 8');
@@ -139,7 +129,7 @@ test('a slashed zero, taught three times and adapted to, is read as 0; MNIST 8s 
 });
 
 test('teaching refuses an empty pad and a number; the guided mode asks for each digit; adapting can be cancelled; examples can be deleted one by one or all', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await open(context);
   await page.click('button[data-teach="3"]');
   assert.match(await page.textContent('#teach-message'), /Draw the digit first/);
@@ -178,7 +168,7 @@ test('teaching refuses an empty pad and a number; the guided mode asks for each 
 });
 
 test('without storage, adapting works for the visit and the page says it cannot keep it', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   await context.addInitScript(() => {
     Storage.prototype.setItem = () => { throw new DOMException('quota', 'QuotaExceededError'); };
     Object.defineProperty(window, 'caches', { get() { throw new DOMException('denied', 'SecurityError'); } });
@@ -196,7 +186,7 @@ test('without storage, adapting works for the visit and the page says it cannot 
 });
 
 test('a corrupt saved model is ignored with a message, and the shipped weights answer', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await open(context);
   await page.evaluate(async () => {
     const cache = await caches.open('personal-model');
@@ -222,7 +212,7 @@ test('missing or damaged replay digits stop adapting with a message, and the mod
   ];
   for (const [broken, message] of cases) {
     const brokenServer = await serve(broken);
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     try {
       const page = await newPage(context);
       await page.goto(brokenServer.url);

@@ -5,29 +5,19 @@
 // figure. The same seed and digits give the same network in the page as `trainer train` natively
 // on flex. Then pause, resume and stop, and the faults: a loss that is no longer finite, the
 // digits not downloadable, storage full when saving.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, launch, chooseEngine, settled, padBox, draw, answer, DATA, TRAINER } from './harness.mjs';
+import { servedApp } from './fixture.mjs';
 import { testDigits, place } from './strokes.mjs';
 
-let server;
-let browser;
+const app = servedApp({ webgpu: false });
 
-before(async () => {
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(context, query = '', url = server.url) {
+async function open(context, query = '', url = app.server.url) {
   const page = await context.newPage({ viewport: { width: 900, height: 900 } });
   page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
   await page.goto(url + query);
@@ -76,7 +66,7 @@ const filtersDrawn = (page) => page.evaluate(() => {
 });
 
 test('a fresh network trained in the page on 10,000 digits for two epochs reads 97 % of the test set, and answers', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await app.browser.newContext({ acceptDownloads: true });
   // A fixed seed: the run is the same every time (trainer train --seed 42 --limit 10000
   // --epochs 2 --no-augment --no-pen gives this very network natively: 97.24 %).
   const page = await open(context, '?train-seed=42');
@@ -149,7 +139,7 @@ test('a fresh network trained in the page on 10,000 digits for two epochs reads 
 });
 
 test('the same seed and digits give the same network in the page as trainer train on flex', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await app.browser.newContext({ acceptDownloads: true });
   const page = await open(context, '?train-seed=7&train-digits=256&test-limit=100');
   await train(page, { epochs: '1' });
   await until(page, () => document.body.dataset.train !== 'running', 300_000);
@@ -174,7 +164,7 @@ test('the same seed and digits give the same network in the page as trainer trai
 });
 
 test('pause holds training, resume goes on, stop ends it with the network so far, tested', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await open(context, '?test-limit=200');
   await train(page, { digits: '5000', epochs: '3' });
   await until(page, () => Number(document.querySelector('#train-curve').dataset.steps) >= 3, 120_000);
@@ -198,7 +188,7 @@ test('pause holds training, resume goes on, stop ends it with the network so far
 });
 
 test('a loss that is no longer finite stops training with a message and the last good weights', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await open(context, '?train-rate=1e30&train-digits=2560&test-limit=100');
   await train(page, { epochs: '1' });
   await until(page, () => document.body.dataset.train !== 'running', 300_000);
@@ -214,7 +204,7 @@ test('a loss that is no longer finite stops training with a message and the last
 test('training digits that cannot be downloaded, and storage full when saving: clear messages, the page answering', async () => {
   const missing = await serve({ '/train/train-images-idx3-ubyte.gz': null });
   try {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await open(context, '?train-digits=256&test-limit=100', missing.url);
     await train(page, { epochs: '1' });
     await until(page, () => document.body.dataset.train !== 'running', 60_000);
@@ -228,7 +218,7 @@ test('training digits that cannot be downloaded, and storage full when saving: c
   }
 
   // With the digits, and a full disk when the trained network is kept.
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await open(context, '?train-digits=256&test-limit=100');
   await page.evaluate(() => {
     const put = Cache.prototype.put;
@@ -277,7 +267,7 @@ test('the GPU lost mid-training: training carries on on the CPU from its last co
         };
       });
     });
-    await page.goto(`${server.url}?train-digits=384&test-limit=100`);
+    await page.goto(`${app.server.url}?train-digits=384&test-limit=100`);
     await settled(page);
     assert.equal(await page.evaluate(() => document.body.dataset.backend), 'webgpu');
     await page.click('#train-card > summary');
