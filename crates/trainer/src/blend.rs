@@ -77,15 +77,8 @@ pub fn run(
 
 /// The model card beside the weights file `weights`.
 fn model_card(weights: &Path) -> Result<ModelCard> {
-    let path = weights.with_extension("json");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "the model card of {}, {}",
-            weights.display(),
-            path.display()
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not a model card", path.display()))
+    ModelCard::read(&weights.with_extension("json"))
+        .with_context(|| format!("the model card of {}", weights.display()))
 }
 
 /// `(1 − share)·a + share·b`, parameter by parameter.

@@ -1,6 +1,7 @@
 //! The end of a run: the weights the browser app loads and their model card.
 
 use std::fmt;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use mnist_model::PARAMETERS;
@@ -53,6 +54,16 @@ pub struct ModelCard {
     /// Where the card is a recipe's last step's (`trainer recipe`): every step and the data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe: Option<Recipe>,
+}
+
+impl ModelCard {
+    /// The model card in the file at `path`.
+    pub fn read(path: &Path) -> Result<ModelCard> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a model card", path.display()))
+    }
 }
 
 /// What [`export`] wrote, and how the weights as written did on the test set.
@@ -155,7 +166,7 @@ pub fn export(
 /// After the weights at `weights` were calibrated anew (now `bytes`): the model card beside
 /// them, if there is one, records the calibration and the file's new size and checksum.
 pub fn update_card(
-    weights: &std::path::Path,
+    weights: &Path,
     bytes: &[u8],
     calibration: &CalibrationReport,
 ) -> Result<Option<std::path::PathBuf>> {

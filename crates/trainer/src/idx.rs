@@ -33,7 +33,7 @@ pub fn read_labels(path: &Path) -> Result<Vec<u8>, IdxError> {
 }
 
 /// The file's bytes, gunzipped when they carry the gzip signature.
-fn read(path: &Path) -> Result<Vec<u8>, IdxError> {
+pub fn read(path: &Path) -> Result<Vec<u8>, IdxError> {
     let fail = |problem| IdxError {
         file: path.into(),
         problem,

@@ -285,6 +285,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The command line as typed, for the model card.
+fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
 fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Fetch { data } => fetch::fetch(&data.data)?,
@@ -302,7 +307,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let (train_split, _) = mnist::train_and_validation(&all, config.limit)?;
             let (_, validation) = mnist::train_and_validation(&all, None)?;
             let test = mnist::load_test(&data.data)?;
-            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let command = command_line();
             let run = RunDir::new(&out);
             let exported = export::export(
                 &outcome,
@@ -428,7 +433,7 @@ fn run(command: Command) -> Result<ExitCode> {
             out,
             precision,
         } => {
-            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let command = command_line();
             let exported = blend::run(
                 &weights.weights,
                 &with,
@@ -441,7 +446,7 @@ fn run(command: Command) -> Result<ExitCode> {
             println!("{exported}");
         }
         Command::Recipe { data, out, limit } => {
-            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let command = command_line();
             let extra: Vec<String> = match limit {
                 Some(n) => vec!["--limit".into(), n.to_string()],
                 None => Vec::new(),

@@ -105,10 +105,7 @@ pub fn run(data: &Path, out: &Path, extra: &[String], command: &str) -> Result<P
         }
     }
     let last = RunDir::new(&out.join(STEPS[STEPS.len() - 1].name)).card();
-    let mut card: ModelCard = serde_json::from_slice(
-        &std::fs::read(&last).with_context(|| format!("cannot read {}", last.display()))?,
-    )
-    .with_context(|| format!("{} is not a model card", last.display()))?;
+    let mut card = ModelCard::read(&last)?;
     card.recipe = Some(Recipe {
         command: command.into(),
         steps: STEPS
@@ -186,10 +183,7 @@ fn done(name: &str, dir: &RunDir) -> Result<RecipeStep> {
 fn data_used(dir: &Path) -> Result<Vec<DataFile>> {
     let mut used = Vec::new();
     for file in mnist::FILES {
-        let path = mnist::locate(dir, &file);
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let content = idx::unpack(bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let content = idx::read(&mnist::locate(dir, &file))?;
         let test = file.name == mnist::TEST_IMAGES.name || file.name == mnist::TEST_LABELS.name;
         used.push(DataFile {
             name: format!("MNIST {}", file.name),
