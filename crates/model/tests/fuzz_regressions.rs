@@ -1,7 +1,7 @@
 //! Replays the inputs kept from fuzzing (`fuzz/regressions/`, see `fuzz/run.sh`) through the
 //! same entry points as the fuzz targets, so every `cargo test` checks them again.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use burn::tensor::Device;
 use mnist_model::idx::{gunzip, parse_images, parse_labels};
@@ -9,7 +9,10 @@ use mnist_model::{Bitmap, image_file, preprocess, segment, weights};
 
 /// Where the kept inputs of fuzz target `target` are.
 fn regressions(target: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // Read when the test runs (`cargo test` sets it): a build cached from a checkout
+    // elsewhere must not read that checkout's inputs.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from)
         .join("../../fuzz/regressions")
         .join(target)
 }
