@@ -335,7 +335,8 @@ fn read_photo(photo: &GrayImage) -> [f32; IMAGE_PIXELS] {
     .unwrap_or([0.0; IMAGE_PIXELS])
 }
 
-fn score(name: String, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> SetResult {
+/// How `answers` (logits, a row per digit) read a set labelled `labels`.
+pub fn score(name: String, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> SetResult {
     let mut right = [0usize; NUM_CLASSES];
     let mut seen = [0usize; NUM_CLASSES];
     let mut misread = [[0usize; NUM_CLASSES]; NUM_CLASSES];
