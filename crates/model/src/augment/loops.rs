@@ -13,7 +13,7 @@ use crate::preprocess::{self, Plane};
 /// two strokes cross (√2), with a margin for a pencil's uneven width. Chosen with
 /// [`MAX_STRETCH`] on the 10,000 MNIST test digits and the real writers' 786, redrawn
 /// (`trainer heldout`; docs/handwriting.md, "Filled loops").
-const LOOP_DEPTH: f32 = 1.5;
+const LOOP_DEPTH: f32 = 1.55;
 
 /// The least area of a filled loop's hole, in the grid's pixels: smaller than a pen's dot, it
 /// would be drawn full again.
