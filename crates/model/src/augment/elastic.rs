@@ -4,6 +4,8 @@
 
 use rand::Rng;
 
+use super::blur::gaussian;
+
 use crate::{IMAGE_PIXELS, IMAGE_SIDE};
 
 /// How many digits are distorted, and how much.
@@ -55,28 +57,8 @@ impl Elastic {
 
 /// `field` blurred by a Gaussian of `sigma` pixels, zero beyond the edges.
 fn smooth(field: &[f32; IMAGE_PIXELS], sigma: f32) -> [f32; IMAGE_PIXELS] {
-    let radius = (3.0 * sigma).ceil() as isize;
-    let kernel: Vec<f32> = (-radius..=radius)
-        .map(|k| (-(k * k) as f32 / (2.0 * sigma * sigma)).exp())
-        .collect();
-    let total: f32 = kernel.iter().sum();
-    let kernel: Vec<f32> = kernel.iter().map(|k| k / total).collect();
-    let side = IMAGE_SIDE as isize;
-    let pass = |source: &[f32; IMAGE_PIXELS], across: bool| -> [f32; IMAGE_PIXELS] {
-        std::array::from_fn(|i| {
-            let (x, y) = (i as isize % side, i as isize / side);
-            kernel
-                .iter()
-                .zip(-radius..=radius)
-                .filter_map(|(w, k)| {
-                    let (sx, sy) = if across { (x + k, y) } else { (x, y + k) };
-                    ((0..side).contains(&sx) && (0..side).contains(&sy))
-                        .then(|| w * source[(sy * side + sx) as usize])
-                })
-                .sum()
-        })
-    };
-    pass(&pass(field, true), false)
+    let smoothed = gaussian(field, IMAGE_SIDE, sigma);
+    std::array::from_fn(|i| smoothed[i])
 }
 
 /// The image's value at (x, y), bilinear, zero outside.

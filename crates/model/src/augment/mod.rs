@@ -10,6 +10,7 @@
 //!   that they are none of its ten answers.
 
 pub mod affine;
+pub mod blur;
 pub mod elastic;
 pub mod ends;
 pub mod loops;
