@@ -42,7 +42,7 @@ pub fn open_filled_loops(ink: &mut [bool], side: usize) {
 
 /// The stroke's typical half-width: the median depth of its ridge, the pixels no neighbour is
 /// deeper than. `None` without ink.
-fn half_width(depth: &[f32], side: usize) -> Option<f32> {
+pub(super) fn half_width(depth: &[f32], side: usize) -> Option<f32> {
     let s = side as isize;
     let at = |x: isize, y: isize| {
         if (0..s).contains(&x) && (0..s).contains(&y) {

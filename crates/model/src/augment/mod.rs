@@ -17,6 +17,7 @@ pub mod loops;
 pub mod outliers;
 pub mod pen;
 pub mod skeleton;
+pub mod solid;
 pub mod styles;
 pub mod trace;
 

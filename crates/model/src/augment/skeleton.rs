@@ -3,6 +3,7 @@
 
 use super::ends::{Ends, SPUR_REACH};
 use super::loops::open_filled_loops;
+use super::solid;
 use super::trace::{Pixel, Skeleton};
 use crate::strokes::{PEN_SHARE, Stroke};
 use crate::{IMAGE_PIXELS, IMAGE_SIDE};
@@ -16,13 +17,14 @@ use crate::{IMAGE_PIXELS, IMAGE_SIDE};
 pub const FINE: usize = 4;
 
 /// The pen strokes of a 28×28 input (ink ≥ 0.5), in its pixel coordinates: its skeleton
-/// thinned at [`FINE`] times its resolution with its filled loops opened first (see
-/// [`super::loops`]), its spurs left out, traced into polylines with a
+/// thinned at [`FINE`] times its resolution with a solid stroke's outline smoothed (see
+/// [`super::solid`]) and its filled loops opened first (see [`super::loops`]), its spurs left
+/// out, traced into polylines with a
 /// point every [`POINT_EVERY`] input pixels, and each loose end carried on to where the pen
 /// stopped (see [`super::ends`]).
 pub fn strokes(input: &[f32; IMAGE_PIXELS]) -> Vec<Stroke> {
     let side = IMAGE_SIDE * FINE;
-    let mut ink: Vec<bool> = enlarged(input).into_iter().map(|v| v >= 0.5).collect();
+    let mut ink = solid::ink(&enlarged(input), side, FINE);
     open_filled_loops(&mut ink, side);
     let mut on = ink.clone();
     thin(&mut on, side);
@@ -221,6 +223,22 @@ mod tests {
             top > 4.0 && top < 7.0 && bottom > 21.0 && bottom < 24.0,
             "{top}..{bottom}"
         );
+    }
+
+    #[test]
+    fn a_solid_bar_with_a_ragged_edge_thins_to_its_centre_line() {
+        // A 1 written with a marker and scanned coarsely: 7 pixels wide, 20 tall, each side
+        // bulging out a pixel here and there.
+        let bulges = |y: usize, phase: usize| (y + phase) % 7 < 3;
+        let bar = image(|x, y| {
+            let left = if bulges(y, 0) { 10 } else { 11 };
+            let right = if bulges(y, 4) { 19 } else { 18 };
+            (4..24).contains(&y) && (left..right).contains(&x)
+        });
+        let lines = strokes(&bar);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let (left, right) = x_span(&lines);
+        assert!(left > 13.5 && right < 15.5, "{left}..{right}: {lines:?}");
     }
 
     /// The leftmost and rightmost x of `strokes`.
