@@ -27,3 +27,43 @@ pub fn ink(grey: &[f32], side: usize, fine: usize) -> Vec<bool> {
         _ => ink,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ragged upright bar `width` pixels wide on a 28×28 grid, four times finer.
+    fn bar(width: usize) -> (Vec<f32>, usize) {
+        let (fine, side) = (4, 28 * 4);
+        let grey = (0..side * side)
+            .map(|i| {
+                let (x, y) = (i % side / fine, i / side / fine);
+                let left = 14 - width / 2 - usize::from(y % 5 < 2);
+                f32::from(u8::from(
+                    (4..24).contains(&y) && (left..14 + width / 2 + 1).contains(&x),
+                ))
+            })
+            .collect();
+        (grey, side)
+    }
+
+    #[test]
+    fn a_stroke_as_thick_as_mnists_keeps_its_outline() {
+        let (grey, side) = bar(3);
+        let plain: Vec<bool> = grey.iter().map(|&v| v >= 0.5).collect();
+        assert_eq!(ink(&grey, side, 4), plain);
+    }
+
+    #[test]
+    fn a_solid_bar_loses_its_bumps() {
+        let (grey, side) = bar(7);
+        let plain: Vec<bool> = grey.iter().map(|&v| v >= 0.5).collect();
+        let smoothed = ink(&grey, side, 4);
+        assert_ne!(smoothed, plain);
+        // Its left edge, row by row through the middle, no longer steps a whole input pixel.
+        let left = |y: usize| (0..side).find(|&x| smoothed[y * side + x]).unwrap();
+        let edges: Vec<usize> = (40..72).map(left).collect();
+        let (min, max) = (edges.iter().min().unwrap(), edges.iter().max().unwrap());
+        assert!(max - min < 4, "{edges:?}");
+    }
+}
