@@ -169,10 +169,11 @@ test('pause holds training, resume goes on, stop ends it with the network so far
   await train(page, { digits: '5000', epochs: '3' });
   await until(page, () => Number(document.querySelector('#train-curve').dataset.steps) >= 3, 120_000);
   await page.click('#train-pause');
-  assert.match(await message(page), /Paused after step/);
   assert.equal(await page.getAttribute('#train-pause', 'aria-pressed'), 'true');
-  await new Promise((r) => setTimeout(r, 1000)); // the step in flight ends
+  // The step in flight ends first; then the worker says where it holds.
+  await until(page, () => /Paused after step \d+/.test(document.querySelector('#train-message').textContent), 60_000);
   const paused = await steps(page);
+  assert.equal(await message(page), `Paused after step ${paused}. Resume when you like.`, 'it holds where it says');
   await new Promise((r) => setTimeout(r, 3000));
   assert.equal(await steps(page), paused, 'no step while paused');
   await page.click('#train-pause');

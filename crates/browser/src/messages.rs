@@ -207,6 +207,8 @@ pub enum TeachReply {
         accuracy: f32,
         images_per_second: f32,
     },
+    /// Training job `job`, paused by the page, holds after step `step` until it resumes.
+    TrainPaused { job: u32, step: u32 },
     /// The first convolution's 32 filters (5×5 each) after step `step`.
     TrainFilters {
         job: u32,

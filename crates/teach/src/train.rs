@@ -139,14 +139,19 @@ impl Run {
         step
     }
 
-    /// The share of the validation digits read right; `None` if the page stopped job `job`
-    /// meanwhile (on a slow device it takes a while).
-    async fn validate(&self, digits: &Digits, job: u32) -> Result<Option<f32>, String> {
+    /// The share of the validation digits read right after step `step`; `None` if the page
+    /// stopped the job meanwhile (on a slow device it takes a while).
+    async fn validate(
+        &self,
+        digits: &Digits,
+        page: Page,
+        step: usize,
+    ) -> Result<Option<f32>, String> {
         let model = self.model.valid();
         let (start, end) = (digits.training(), digits.labels.len());
         let mut correct = 0;
         for first in (start..end).step_by(VALIDATION_CHUNK) {
-            if !go_on(job).await {
+            if !page.go_on(step).await {
                 return Ok(None);
             }
             let indices: Vec<usize> = (first..(first + VALIDATION_CHUNK).min(end)).collect();
@@ -178,6 +183,7 @@ pub async fn run(request: TrainRequest, post: fn(&TeachReply)) -> Result<TeachRe
         return Err("Training needs at least one epoch and a positive learning rate.".into());
     }
     ASKED.with(|asked| asked.set(None));
+    let page = Page { job, post };
     let digits = training_digits().await?;
     let count = (request.digits as usize).min(digits.training());
     if count == 0 {
@@ -228,7 +234,7 @@ pub async fn run(request: TrainRequest, post: fn(&TeachReply)) -> Result<TeachRe
     'epochs: for epoch in 1..=epochs as usize {
         let (order, _) = training::epoch_order(seed, epoch, count);
         for (step, chunk) in order.chunks(BATCH_SIZE).enumerate() {
-            if !go_on(job).await {
+            if !page.go_on(done).await {
                 stopped = Some(format!("Stopped by you after step {done} of {steps}."));
                 break 'epochs;
             }
@@ -284,11 +290,11 @@ pub async fn run(request: TrainRequest, post: fn(&TeachReply)) -> Result<TeachRe
             // A turn of the event loop: the page's pause and stop arrive meanwhile.
             next_turn().await;
         }
-        let validated = match run.validate(&digits, job).await {
+        let validated = match run.validate(&digits, page, done).await {
             Ok(validated) => validated,
             Err(why) => {
                 recover(&mut run, done, why)?;
-                run.validate(&digits, job).await.map_err(lost)?
+                run.validate(&digits, page, done).await.map_err(lost)?
             }
         };
         let Some(accuracy) = validated else {
@@ -328,13 +334,34 @@ fn lost(why: String) -> String {
     format!("The device stopped working while training: {why}.")
 }
 
-/// Waits while the page has paused job `job`; whether to go on (false: stopped).
-async fn go_on(job: u32) -> bool {
-    loop {
-        match ASKED.with(Cell::get) {
-            Some((asked, Control::Stop)) if asked == job => return false,
-            Some((asked, Control::Pause)) if asked == job => sleep(100).await,
-            _ => return true,
+/// The page's side of a job: what it asks of it, and where its replies go.
+#[derive(Clone, Copy)]
+struct Page {
+    job: u32,
+    post: fn(&TeachReply),
+}
+
+impl Page {
+    /// Waits while the page has paused the job, saying once that it holds after step `step`
+    /// (the page says "paused" only then: a step in flight when it asked still ends);
+    /// whether to go on (false: stopped).
+    async fn go_on(self, step: usize) -> bool {
+        let mut said = false;
+        loop {
+            match ASKED.with(Cell::get) {
+                Some((asked, Control::Stop)) if asked == self.job => return false,
+                Some((asked, Control::Pause)) if asked == self.job => {
+                    if !said {
+                        (self.post)(&TeachReply::TrainPaused {
+                            job: self.job,
+                            step: step as u32,
+                        });
+                        said = true;
+                    }
+                    sleep(100).await;
+                }
+                _ => return true,
+            }
         }
     }
 }

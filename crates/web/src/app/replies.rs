@@ -81,6 +81,7 @@ pub fn train_worker(app: &Shared, heard: Heard) {
             images_per_second,
             ..
         } if current(job) => training::step(app, step, steps, loss, accuracy, images_per_second),
+        TeachReply::TrainPaused { job, step } if current(job) => training::paused(app, step),
         TeachReply::TrainFilters { job, filters, .. } if current(job) => {
             training::filters(app, &filters)
         }

@@ -88,17 +88,26 @@ pub fn toggle_pause(app: &Shared) {
         Control::Resume
     };
     control(app, job, action);
-    let a = app.borrow();
-    a.view.train.set_paused(paused);
-    let done = a.training.history.losses.len();
+    app.borrow().view.train.set_paused(paused);
+    // The worker says when it holds: a step in flight ends first.
     say(
         app,
-        &if paused {
-            format!("Paused after step {done}. Resume when you like.")
+        if paused {
+            "Pausing after this step…"
         } else {
-            "Training again.".to_string()
+            "Training again."
         },
     );
+}
+
+/// The worker holds after step `step`, as the page asked (unless it has resumed since).
+pub fn paused(app: &Shared, step: u32) {
+    if app.borrow().training.paused {
+        say(
+            app,
+            &format!("Paused after step {step}. Resume when you like."),
+        );
+    }
 }
 
 /// Stops a run after its current step (the network so far is then tested), or stops the test.
