@@ -176,6 +176,14 @@ test('pause holds training, resume goes on, stop ends it with the network so far
   assert.equal(await message(page), `Paused after step ${paused}. Resume when you like.`, 'it holds where it says');
   await new Promise((r) => setTimeout(r, 3000));
   assert.equal(await steps(page), paused, 'no step while paused');
+  // Resumed and paused again at once (both messages reach the worker before it looks again):
+  // the second pause is acknowledged too.
+  await page.evaluate(() => {
+    document.querySelector('#train-pause').click();
+    document.querySelector('#train-pause').click();
+  });
+  await until(page, () => /Paused after step \d+/.test(document.querySelector('#train-message').textContent), 60_000);
+  assert.equal(await message(page), `Paused after step ${await steps(page)}. Resume when you like.`);
   await page.click('#train-pause');
   await until(page, (n) => Number(document.querySelector('#train-curve').dataset.steps) > n, 60_000, paused);
   await page.click('#train-stop');

@@ -56,13 +56,17 @@ impl Digits {
 thread_local! {
     /// The digits, fetched on the first training job of this worker.
     static DIGITS: RefCell<Option<Rc<Digits>>> = const { RefCell::new(None) };
-    /// What the page last asked of a job, and which job.
-    static ASKED: Cell<Option<(u32, Control)>> = const { Cell::new(None) };
+    /// What the page last asked of a job, which job, and how many requests came before it
+    /// (a pause asked again after a quick resume is acknowledged again).
+    static ASKED: Cell<Option<(u32, Control, u32)>> = const { Cell::new(None) };
 }
 
 /// The page pauses, resumes or stops job `job`.
 pub fn control(job: u32, action: Control) {
-    ASKED.with(|asked| asked.set(Some((job, action))));
+    ASKED.with(|asked| {
+        let request = asked.get().map_or(0, |(_, _, n)| n.wrapping_add(1));
+        asked.set(Some((job, action, request)));
+    });
 }
 
 /// Why a step did not happen.
@@ -342,21 +346,21 @@ struct Page {
 }
 
 impl Page {
-    /// Waits while the page has paused the job, saying once that it holds after step `step`
-    /// (the page says "paused" only then: a step in flight when it asked still ends);
-    /// whether to go on (false: stopped).
+    /// Waits while the page has paused the job, saying once for each pause that it holds
+    /// after step `step` (the page says "paused" only then: a step in flight when it asked
+    /// still ends); whether to go on (false: stopped).
     async fn go_on(self, step: usize) -> bool {
-        let mut said = false;
+        let mut said = None;
         loop {
             match ASKED.with(Cell::get) {
-                Some((asked, Control::Stop)) if asked == self.job => return false,
-                Some((asked, Control::Pause)) if asked == self.job => {
-                    if !said {
+                Some((asked, Control::Stop, _)) if asked == self.job => return false,
+                Some((asked, Control::Pause, request)) if asked == self.job => {
+                    if said != Some(request) {
                         (self.post)(&TeachReply::TrainPaused {
                             job: self.job,
                             step: step as u32,
                         });
-                        said = true;
+                        said = Some(request);
                     }
                     sleep(100).await;
                 }
