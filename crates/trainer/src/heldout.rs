@@ -30,8 +30,9 @@ use image::{GrayImage, imageops};
 use mnist_model::augment::pen::redraw;
 use mnist_model::augment::skeleton::{skeleton, strokes};
 use mnist_model::augment::styles::Style;
-use mnist_model::calibration::probabilities;
+use mnist_model::calibration::{SURE_AT_LEAST, probabilities};
 use mnist_model::handwriting::Part;
+use mnist_model::recogniser::Recogniser;
 use mnist_model::strokes::{PEN_SHARE, Stroke, drawing};
 use mnist_model::{Bitmap, Cnn, IMAGE_PIXELS, IMAGE_SIDE, NUM_CLASSES, PixelFormat, preprocess};
 use rand::rngs::SmallRng;
@@ -44,6 +45,7 @@ use crate::misses::{self, Miss};
 use crate::mnist::Split;
 use crate::paired::{Comparison, Paired};
 use crate::trajectories::Trajectories;
+use crate::verdicts::{self, Verdicts};
 use crate::writers;
 
 const SEED: u64 = 2026;
@@ -58,6 +60,9 @@ pub struct SetResult {
     pub per_class: [Option<f64>; NUM_CLASSES],
     /// The most frequent misreadings, most first.
     pub confusions: Vec<Confusion>,
+    /// How the page answers them (sure or "not sure"); not with test-time averaging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<Verdicts>,
 }
 
 /// A digit read as another, and how often.
@@ -83,13 +88,14 @@ pub struct Heldout {
     pub against: Vec<Paired>,
 }
 
-/// Runs `model` on every set made from the first `limit` test digits, and on the real
-/// writers' sets. With `shifts`, each input is also read moved a pixel up, down, left and
-/// right, and the five answers' probabilities are averaged (test-time averaging). With
-/// `misses`, the real writers' misread digits are drawn there (PNG). With `against`, every set
-/// is also read by that network and the two compared digit by digit.
+/// Runs `recogniser` on every set made from the first `limit` test digits, and on the real
+/// writers' sets, with how the page answers each. With `shifts`, each input is also read moved
+/// a pixel up, down, left and right, and the five answers' probabilities are averaged
+/// (test-time averaging; the page's answers are then not told). With `misses`, the real
+/// writers' misread digits are drawn there (PNG). With `against`, every set is also read by
+/// that network and the two compared digit by digit.
 pub fn check(
-    model: &Cnn,
+    recogniser: &Recogniser,
     against: Option<&Cnn>,
     test: &Split,
     limit: usize,
@@ -101,6 +107,17 @@ pub fn check(
     let read = |model: &Cnn, inputs: &[[f32; IMAGE_PIXELS]]| match shifts {
         false => logits::of(model, inputs, device),
         true => averaged_over_shifts(model, inputs, device),
+    };
+    // The logits to score and, without shifts, the page's answers.
+    let answer = |inputs: &[[f32; IMAGE_PIXELS]], labels: &[u8]| match shifts {
+        false => {
+            let answers = verdicts::answers(recogniser, inputs, device);
+            (
+                verdicts::logits_of(&answers),
+                Some(Verdicts::of(&answers, labels)),
+            )
+        }
+        true => (read(&recogniser.model, inputs), None),
     };
     let mut paired = Vec::new();
     let mut compare = |name: &str, inputs: &[[f32; IMAGE_PIXELS]], answers: &[_], labels: &[u8]| {
@@ -119,13 +136,16 @@ pub fn check(
         .into_iter()
         .chain([fine_pen_photos(test, &traced)])
     {
-        let answers = read(model, &inputs);
+        let (answers, page) = answer(&inputs, &labels);
         compare(name, &inputs, &answers, &labels);
-        sets_read.push(score(name.to_string(), &answers, &labels));
+        sets_read.push(SetResult {
+            page,
+            ..score(name.to_string(), &answers, &labels)
+        });
     }
     let (mut writers, mut misread) = (Vec::new(), Vec::new());
     for (name, inputs, labels) in writers_sets()? {
-        let answers = read(model, &inputs);
+        let (answers, page) = answer(&inputs, &labels);
         compare(&name, &inputs, &answers, &labels);
         if misses.is_some() && name.starts_with("writers") {
             misread.push((
@@ -133,7 +153,10 @@ pub fn check(
                 missed(&inputs, &answers, &labels),
             ));
         }
-        writers.push(score(name, &answers, &labels));
+        writers.push(SetResult {
+            page,
+            ..score(name, &answers, &labels)
+        });
     }
     if let Some(path) = misses {
         misses::write(&misread, path)?;
@@ -363,6 +386,7 @@ pub fn score(name: String, answers: &[[f32; NUM_CLASSES]], labels: &[u8]) -> Set
         accuracy: right.iter().sum::<usize>() as f64 / total.max(1) as f64,
         per_class: std::array::from_fn(|d| (seen[d] > 0).then(|| right[d] as f64 / seen[d] as f64)),
         confusions,
+        page: None,
     }
 }
 
@@ -441,6 +465,37 @@ impl fmt::Display for Heldout {
                 write!(f, " {}>{}×{}", c.digit, c.read_as, c.count)?;
             }
             writeln!(f)?;
+        }
+        let told: Vec<_> = self.sets.iter().chain(&self.writers).collect();
+        if told.iter().any(|set| set.page.is_some()) {
+            writeln!(
+                f,
+                "\nas the page answers (sure: calibrated confidence {:.0} % or more, and like a digit)",
+                100.0 * SURE_AT_LEAST
+            )?;
+            writeln!(
+                f,
+                "{:<16} {:>12} {:>24} {:>22} {:>12}",
+                "set",
+                "sure, right",
+                "not sure, names right",
+                "not sure, names other",
+                "sure, wrong"
+            )?;
+            for set in told {
+                if let Some(page) = set.page {
+                    let share = |v: f64| format!("{:.2}%", 100.0 * v);
+                    writeln!(
+                        f,
+                        "{:<16} {:>12} {:>24} {:>22} {:>12}",
+                        set.name,
+                        share(page.sure_right),
+                        share(page.unsure_named),
+                        share(page.unsure_unnamed),
+                        share(page.sure_wrong)
+                    )?;
+                }
+            }
         }
         if !self.against.is_empty() {
             write!(f, "\n{}", Comparison(&self.against))?;

@@ -36,5 +36,6 @@ pub mod samples;
 pub mod step;
 pub mod train;
 pub mod trajectories;
+pub mod verdicts;
 pub mod weights_file;
 pub mod writers;

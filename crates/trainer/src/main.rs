@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use burn::tensor::Device;
 use clap::{Args, Parser, Subcommand};
-use mnist_model::Cnn;
+use mnist_model::recogniser::Recogniser;
 use mnist_model::weights::Precision;
 use mnist_trainer::backend::Compute;
 use mnist_trainer::mnist::Split;
@@ -326,8 +326,11 @@ fn run(command: Command) -> Result<ExitCode> {
             json,
             compute,
         } => {
-            let (model, test, device) = model_and_test(&weights, &data, compute)?;
-            emit(&evaluate::evaluate(&model, &test, &device), json.json)?;
+            let (recogniser, test, device) = recogniser_and_test(&weights, &data, compute)?;
+            emit(
+                &evaluate::evaluate(&recogniser.model, &test, &device),
+                json.json,
+            )?;
         }
         Command::Logits {
             weights,
@@ -335,8 +338,8 @@ fn run(command: Command) -> Result<ExitCode> {
             count,
             compute,
         } => {
-            let (model, test, device) = model_and_test(&weights, &data, compute)?;
-            let rows = logits::first(&model, &test, count, &device);
+            let (recogniser, test, device) = recogniser_and_test(&weights, &data, compute)?;
+            let rows = logits::first(&recogniser.model, &test, count, &device);
             println!("{}", serde_json::to_string(&rows)?);
         }
         Command::BenchEpoch {
@@ -410,12 +413,12 @@ fn run(command: Command) -> Result<ExitCode> {
             json,
             compute,
         } => {
-            let (model, test, device) = model_and_test(&weights, &data, compute)?;
+            let (recogniser, test, device) = recogniser_and_test(&weights, &data, compute)?;
             let against = against
                 .map(|path| weights_file::load(&path, &device))
                 .transpose()?;
             let report = heldout::check(
-                &model,
+                &recogniser,
                 against.as_ref().map(|a| &a.model),
                 &test,
                 limit,
@@ -489,15 +492,16 @@ fn run(command: Command) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The network in `weights` on `compute`'s device, and the MNIST test set.
-fn model_and_test(
+/// The network in `weights`, with its calibration and novelty statistics, on `compute`'s
+/// device, and the MNIST test set.
+fn recogniser_and_test(
     weights: &Weights,
     data: &Data,
     compute: Compute,
-) -> Result<(Cnn, Split, Device)> {
+) -> Result<(Recogniser, Split, Device)> {
     let device = compute.device()?;
     let recogniser = weights_file::load(&weights.weights, &device)?;
-    Ok((recogniser.model, mnist::load_test(&data.data)?, device))
+    Ok((recogniser, mnist::load_test(&data.data)?, device))
 }
 
 /// Prints `value` as one line of JSON or as its text form.
