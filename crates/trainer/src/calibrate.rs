@@ -1,6 +1,7 @@
 //! `trainer calibrate`: fits the temperature that makes the network's confidence honest on the
 //! 5,000 validation images, and where the network puts digits (`mnist_model::novelty`, fitted
-//! on training digits drawn the ways the app sees them), writes both into the weights file's
+//! on training digits drawn the ways the app sees them and on the real writers' training
+//! digits), writes both into the weights file's
 //! metadata, and reports what they bought on the test set, and how often "not sure" fires on
 //! test digits against letters and scribbles it was never trained on, for each threshold.
 
@@ -18,14 +19,15 @@ use mnist_model::{Cnn, IMAGE_PIXELS, NUM_CLASSES, weights};
 use serde::{Deserialize, Serialize};
 
 use crate::mnist::{self, Split};
-use crate::{atomic, heldout, logits, probes};
+use crate::{atomic, heldout, logits, probes, writers};
 
 /// Thresholds whose trade-off is printed.
 const THRESHOLDS: [f32; 7] = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95];
 /// Random scribbles and lines measured.
 const SCRIBBLES: usize = 300;
-/// Training digits the novelty statistics are fitted on, each also drawn as pen strokes, in
-/// another style and photographed (as `heldout` draws the test digits).
+/// MNIST training digits the novelty statistics are fitted on, each also drawn as pen strokes,
+/// in another style and photographed (as `heldout` draws the test digits); the real writers'
+/// training digits are fitted on too.
 const NOVELTY_DIGITS: usize = 10_000;
 /// Share of the validation digits kept under the novelty limit (measured: a higher limit lets
 /// through more letters, a lower one turns away more pen digits; docs/numbers.md).
@@ -159,7 +161,7 @@ pub fn calibrate(
     let validation_logits = logits::from_dense(model, validation_dense.clone());
     let temperature = fit_temperature(&validation_logits, &validation.labels);
 
-    let (fit_inputs, fit_labels) = drawn(train, NOVELTY_DIGITS);
+    let (fit_inputs, fit_labels) = drawn(train, NOVELTY_DIGITS)?;
     let novelty = Novelty::fit(dense(&fit_inputs), &fit_labels);
     let validation_scores = logits::column(novelty.scores(validation_dense));
     let novelty = novelty.with_limit(&validation_scores, NOVELTY_KEPT);
@@ -233,16 +235,23 @@ pub fn calibrate(
     Ok((bytes, report))
 }
 
-/// The first `count` digits of `split` as the app sees digits: scanned, drawn as pen strokes,
-/// in other styles and photographed; with their labels.
-fn drawn(split: &Split, count: usize) -> (Vec<[f32; IMAGE_PIXELS]>, Vec<u8>) {
-    heldout::sets(split, count.min(split.len()))
+/// The first `count` digits of `split` as the app sees digits (scanned, drawn as pen strokes,
+/// in other styles and photographed), then the real writers' training digits as scans and
+/// redrawn, so that their styles count as digits too (docs/numbers.md); with their labels.
+fn drawn(split: &Split, count: usize) -> Result<(Vec<[f32; IMAGE_PIXELS]>, Vec<u8>)> {
+    let writers = writers::training_digits()?;
+    let scans = logits::inputs(&writers);
+    let redrawn = heldout::redrawn(&scans);
+    let (mut inputs, mut labels) = (Vec::new(), Vec::new());
+    for (set_inputs, set_labels) in heldout::sets(split, count.min(split.len()))
         .into_iter()
-        .fold((Vec::new(), Vec::new()), |(mut inputs, mut labels), set| {
-            inputs.extend(set.1);
-            labels.extend(set.2);
-            (inputs, labels)
-        })
+        .map(|(_, inputs, labels)| (inputs, labels))
+        .chain([(scans, writers.labels.clone()), (redrawn, writers.labels)])
+    {
+        inputs.extend(set_inputs);
+        labels.extend(set_labels);
+    }
+    Ok((inputs, labels))
 }
 
 /// Calibrates the weights file at `path` and writes the result to `out` (atomically); returns

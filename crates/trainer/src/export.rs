@@ -54,6 +54,11 @@ pub struct ModelCard {
     /// Where the card is a recipe's last step's (`trainer recipe`): every step and the data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe: Option<Recipe>,
+    /// Where the weights were calibrated again after they were made (`trainer calibrate` in
+    /// place): its command. The file then differs from the one its run or recipe wrote in its
+    /// calibration and novelty statistics only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recalibrated: Option<String>,
 }
 
 impl ModelCard {
@@ -153,6 +158,7 @@ pub fn export(
         date,
         command: command.into(),
         recipe: None,
+        recalibrated: None,
     };
     atomic::write(&run.weights(), &bytes)?;
     atomic::write(&run.card(), serde_json::to_string_pretty(&card)?.as_bytes())?;
@@ -163,12 +169,14 @@ pub fn export(
     })
 }
 
-/// After the weights at `weights` were calibrated anew (now `bytes`): the model card beside
-/// them, if there is one, records the calibration and the file's new size and checksum.
+/// After the weights at `weights` were calibrated anew (now `bytes`) by `command`: the model
+/// card beside them, if there is one, records the calibration, the command and the file's new
+/// size and checksum.
 pub fn update_card(
     weights: &Path,
     bytes: &[u8],
     calibration: &CalibrationReport,
+    command: &str,
 ) -> Result<Option<std::path::PathBuf>> {
     let path = weights.with_extension("json");
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -177,6 +185,7 @@ pub fn update_card(
     let mut card: ModelCard = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a model card", path.display()))?;
     card.calibration = Some(calibration.clone());
+    card.recalibrated = Some(command.into());
     card.weights_bytes = bytes.len();
     card.weights_sha256 = sha256_hex(bytes);
     atomic::write(&path, serde_json::to_string_pretty(&card)?.as_bytes())?;

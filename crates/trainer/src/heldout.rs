@@ -220,7 +220,7 @@ pub fn writers_sets() -> Result<Vec<Set<String>>> {
 }
 
 /// Each input thinned to its skeleton and drawn again as the pad draws a digit.
-fn redrawn(inputs: &[[f32; IMAGE_PIXELS]]) -> Vec<[f32; IMAGE_PIXELS]> {
+pub fn redrawn(inputs: &[[f32; IMAGE_PIXELS]]) -> Vec<[f32; IMAGE_PIXELS]> {
     inputs
         .iter()
         .map(|input| redraw(&strokes(input), PEN_SHARE).unwrap_or(*input))

@@ -391,7 +391,7 @@ fn run(command: Command) -> Result<ExitCode> {
             )?;
             // Calibrated in place, the card beside the weights must say so.
             let card = if out == weights.weights {
-                export::update_card(&out, &bytes, &report)?
+                export::update_card(&out, &bytes, &report, &command_line())?
             } else {
                 None
             };
