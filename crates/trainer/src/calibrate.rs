@@ -1,9 +1,9 @@
 //! `trainer calibrate`: fits the temperature that makes the network's confidence honest on the
 //! 5,000 validation images, and where the network puts digits (`mnist_model::novelty`, fitted
 //! on training digits drawn the ways the app sees them and on the real writers' training
-//! digits), writes both into the weights file's
-//! metadata, and reports what they bought on the test set, and how often "not sure" fires on
-//! test digits against letters and scribbles it was never trained on, for each threshold.
+//! digits), writes both into the weights file's metadata, and reports what they bought on the
+//! test set, and how often "not sure" fires on test digits against letters and scribbles it was
+//! never trained on, for each threshold.
 
 use std::fmt;
 use std::path::Path;
