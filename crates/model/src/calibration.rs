@@ -59,13 +59,25 @@ impl Verdict {
         }
     }
 
+    /// The digits named when not sure: the two best guesses, or for an input unlike any
+    /// digit only the nearest.
+    pub fn guesses(&self) -> impl Iterator<Item = usize> {
+        let runner_up = (!self.unlike_any_digit).then_some(self.runner_up);
+        std::iter::once(self.digit).chain(runner_up)
+    }
+
+    /// Whether `digit` is among the [`guesses`](Self::guesses).
+    pub fn names(&self, digit: usize) -> bool {
+        self.guesses().any(|guess| guess == digit)
+    }
+
     /// What to say instead of one digit when not sure: "4 or 9?", or for an input unlike
     /// any digit "a digit? nearest 4".
     pub fn doubt(&self) -> String {
-        if self.unlike_any_digit {
-            format!("a digit? nearest {}", self.digit)
-        } else {
-            format!("{} or {}?", self.digit, self.runner_up)
+        let guesses: Vec<String> = self.guesses().map(|d| d.to_string()).collect();
+        match guesses.as_slice() {
+            [nearest] => format!("a digit? nearest {nearest}"),
+            _ => format!("{}?", guesses.join(" or ")),
         }
     }
 }
@@ -138,6 +150,19 @@ mod tests {
         let v = Verdict::of(&soft);
         assert_eq!((v.digit, v.runner_up), (0, 1));
         assert!(Verdict::of(&sharp).sure && !v.sure, "{sharp:?} {soft:?}");
+    }
+
+    #[test]
+    fn not_sure_names_two_guesses_or_only_the_nearest() {
+        let mut p = [0.01f32; NUM_CLASSES];
+        p[4] = 0.5;
+        p[9] = 0.42;
+        let doubt = Verdict::judged(&p, false);
+        assert_eq!(doubt.doubt(), "4 or 9?");
+        assert!(doubt.names(4) && doubt.names(9) && !doubt.names(7));
+        let novel = Verdict::judged(&p, true);
+        assert_eq!(novel.doubt(), "a digit? nearest 4");
+        assert!(novel.names(4) && !novel.names(9));
     }
 
     /// Logits whose softmax at temperature `t` is the true distribution of their labels: the

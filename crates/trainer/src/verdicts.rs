@@ -28,10 +28,7 @@ impl Verdicts {
         for (answer, &label) in answers.iter().zip(labels) {
             let verdict = answer.verdict();
             let label = usize::from(label);
-            // Unlike any digit, the page names only the nearest ("a digit? nearest 4").
-            let named =
-                verdict.digit == label || (!verdict.unlike_any_digit && verdict.runner_up == label);
-            counts[match (verdict.sure, verdict.digit == label, named) {
+            counts[match (verdict.sure, verdict.digit == label, verdict.names(label)) {
                 (true, true, _) => 0,
                 (false, _, true) => 1,
                 (false, _, false) => 2,
